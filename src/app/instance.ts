@@ -1,0 +1,13 @@
+import type { ConfigService } from './config-service.ts';
+import type { ConfigTransfer } from './config-transfer.ts';
+import type { Storage } from './ports.ts';
+import type { TokenService } from './token-service.ts';
+
+/** The use cases over one open database: what the CLI and the server work with. */
+export interface Instance {
+  readonly storage: Storage & { readonly description: string; readonly appliedMigrations: readonly string[] };
+  readonly config: ConfigService;
+  readonly transfer: ConfigTransfer;
+  readonly tokens: TokenService;
+  close(): Promise<void>;
+}

@@ -1,0 +1,46 @@
+/**
+ * Roles of staff tokens and what each may do (design.md: admin, partners-manager, operator, read-only). The table
+ * is the whole policy; routes ask `can(role, permission)` and nothing else decides.
+ */
+export const ROLES = ['admin', 'partners-manager', 'operator', 'read-only'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'read-config', // libraries, locations, desks, item policies, partners, rotas, rules, institution
+  'write-places', // institution, libraries, locations, desks, item policies
+  'write-partners', // partners, rota templates, rota assignment rules
+  'read-patrons',
+  'write-patrons',
+  'read-requests',
+  'write-requests',
+  'transfer-config', // whole-configuration import and export (it holds patrons' personal data)
+  'manage-tokens',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  'partners-manager': ['read-config', 'write-partners', 'read-requests'],
+  operator: ['read-config', 'read-patrons', 'write-patrons', 'read-requests', 'write-requests'],
+  'read-only': ['read-config', 'read-patrons', 'read-requests'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Who may read and who may change each kind of configuration object. */
+export const KIND_PERMISSIONS = {
+  libraries: { read: 'read-config', write: 'write-places' },
+  locations: { read: 'read-config', write: 'write-places' },
+  desks: { read: 'read-config', write: 'write-places' },
+  'item-policies': { read: 'read-config', write: 'write-places' },
+  patrons: { read: 'read-patrons', write: 'write-patrons' },
+  partners: { read: 'read-config', write: 'write-partners' },
+  'rota-templates': { read: 'read-config', write: 'write-partners' },
+  'rota-rules': { read: 'read-config', write: 'write-partners' },
+} as const satisfies Record<string, { read: Permission; write: Permission }>;

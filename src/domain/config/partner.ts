@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ACTIVE_STATUS, LOCATE_PROFILE_TYPE, SYSTEM_TYPE } from './enums.ts';
+import { addressSchema, codeSchema, emailSchema, nameSchema, optionalTextSchema, positiveDaysSchema, secretInputSchema } from './fields.ts';
+import { ncipParametersSchema } from './ncip-parameters.ts';
+
+/** How a partner is asked whether it holds an item (design.md, decision 4). No profile: it stays in the rota. */
+export const locateProfileSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal(LOCATE_PROFILE_TYPE.values[0]),
+    /** Identifiers (OCLC numbers, ISBNs, ISSNs) the partner is known to hold. */
+    holdings: z.array(z.string().trim().min(1)).default([]),
+  }),
+]);
+
+/** An ISO 18626 peer: where its messages go and how it names itself. */
+export const iso18626ParametersSchema = z.strictObject({
+  url: addressSchema,
+  agencyIdType: z.string().trim().min(1).default('ISIL'),
+  agencyIdValue: z.string().trim().min(1, 'must not be empty: it is the symbol the peer uses in its messages'),
+  /** Optional shared secret the peer sends in a header. */
+  sharedSecret: secretInputSchema,
+});
+
+export const emailParametersSchema = z.strictObject({
+  emailAddress: emailSchema,
+  resendingOverdueMessageIntervalDays: positiveDaysSchema.nullable().default(null),
+});
+
+const head = { code: codeSchema, name: nameSchema };
+const common = {
+  status: z.enum(ACTIVE_STATUS.values).default('ACTIVE'),
+  systemType: z.enum(SYSTEM_TYPE.values).default('OTHER'),
+  supportsBorrowing: z.boolean().default(true),
+  supportsLending: z.boolean().default(false),
+  borrowingWorkflow: optionalTextSchema,
+  lendingWorkflow: optionalTextSchema,
+  locateProfile: locateProfileSchema.nullable().default(null),
+};
+
+export const partnerSchema = z.discriminatedUnion(
+  'profileType',
+  [
+    z.strictObject({ ...head, profileType: z.literal('NCIP'), ...common, ncip: ncipParametersSchema.prefault({}) }),
+    z.strictObject({ ...head, profileType: z.literal('ISO18626'), ...common, iso18626: iso18626ParametersSchema }),
+    z.strictObject({ ...head, profileType: z.literal('EMAIL'), ...common, email: emailParametersSchema }),
+  ],
+  { error: 'must be one of NCIP, ISO18626, EMAIL' },
+);
+export type Partner = z.output<typeof partnerSchema>;
+export type NcipPartner = Extract<Partner, { profileType: 'NCIP' }>;

@@ -1,0 +1,78 @@
+/**
+ * The one error type of Interlend. Every failure a user can meet carries a stable code; the edges translate
+ * it (HTTP status in http/, NCIP Problem and ISO 18626 errorData in protocols/) and nothing else does.
+ */
+export const ERROR_CODES = [
+  'ILL_ERR_VALIDATION', // input does not fit the model; problems name each field
+  'ILL_ERR_CONFIG_FILE', // a configuration file cannot be read as YAML
+  'ILL_ERR_NOT_FOUND', // the addressed object does not exist
+  'ILL_ERR_DUPLICATE', // a code (or other unique key) is taken
+  'ILL_ERR_REFERENCE_NOT_FOUND', // the object names another object that does not exist
+  'ILL_ERR_IN_USE', // the object cannot go: others still name it
+  'ILL_ERR_IMMUTABLE', // a field that may not change after creation was changed
+  'ILL_ERR_UNAUTHENTICATED', // no valid token
+  'ILL_ERR_FORBIDDEN', // a valid token whose role may not do this
+  'ILL_ERR_PAYLOAD_TOO_LARGE',
+  'ILL_ERR_INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One thing wrong with an input, anchored where a librarian can find it. */
+export interface Problem {
+  /** Field path, e.g. `partners[0].ncip.generalInformation.userIdentifierRegex`; empty for the whole input. */
+  readonly path: string;
+  /** A sentence about the value, without the path. */
+  readonly message: string;
+  /** Line in a configuration file, when the input came from one. */
+  readonly line?: number;
+}
+
+export class InterlendError extends Error {
+  override readonly name = 'InterlendError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** `path: message`, or just the message for the input as a whole. */
+export function describeProblem(problem: Problem): string {
+  const where = problem.line === undefined ? '' : `line ${problem.line}: `;
+  return problem.path ? `${where}${problem.path}: ${problem.message}` : `${where}${problem.message}`;
+}
+
+export function summarizeProblems(problems: readonly Problem[]): string {
+  if (problems.length === 1) return describeProblem(problems[0]!);
+  return `${problems.length} problems: ${problems.map(describeProblem).join('; ')}`;
+}
+
+export function problemError(code: ErrorCode, problems: readonly Problem[]): InterlendError {
+  return new InterlendError(code, summarizeProblems(problems), problems);
+}
+
+export function invalid(problems: readonly Problem[]): InterlendError {
+  return problemError('ILL_ERR_VALIDATION', problems);
+}
+
+export function notFound(what: string): InterlendError {
+  return new InterlendError('ILL_ERR_NOT_FOUND', `${what} does not exist`);
+}
+
+/** Formats a path of keys and indexes the way the configuration file reads: `a.b[0].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+export function joinPath(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (!path) return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}

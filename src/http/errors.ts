@@ -1,0 +1,49 @@
+/** The one place where errors become HTTP responses: `{ error: { code, message, problems } }`. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { type ErrorCode, InterlendError } from '../domain/errors.ts';
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  ILL_ERR_VALIDATION: 400,
+  ILL_ERR_CONFIG_FILE: 400,
+  ILL_ERR_NOT_FOUND: 404,
+  ILL_ERR_DUPLICATE: 409,
+  ILL_ERR_IN_USE: 409,
+  ILL_ERR_REFERENCE_NOT_FOUND: 422,
+  ILL_ERR_IMMUTABLE: 422,
+  ILL_ERR_UNAUTHENTICATED: 401,
+  ILL_ERR_FORBIDDEN: 403,
+  ILL_ERR_PAYLOAD_TOO_LARGE: 413,
+  ILL_ERR_INTERNAL: 500,
+};
+
+export function errorBody(error: InterlendError) {
+  return { error: { code: error.code, message: error.message, problems: error.problems } };
+}
+
+/** Fastify's own client errors (bad JSON, too large, wrong content type) in our shape. */
+function fromFastify(error: FastifyError): InterlendError | undefined {
+  const status = error.statusCode ?? 500;
+  if (status >= 500) return undefined;
+  if (status === 413) return new InterlendError('ILL_ERR_PAYLOAD_TOO_LARGE', 'the request body is larger than this endpoint accepts');
+  if (status === 415) return new InterlendError('ILL_ERR_VALIDATION', `this endpoint does not take ${error.message.replace(/^Unsupported Media Type: /, '')}`);
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new InterlendError('ILL_ERR_VALIDATION', `the body is not valid JSON: ${error.message}`);
+  }
+  return new InterlendError('ILL_ERR_VALIDATION', error.message);
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error instanceof InterlendError ? error : fromFastify(error);
+    if (!known) {
+      // The detail goes to the log only; the caller gets a stable code and the request id to quote.
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(500).send({ error: { code: 'ILL_ERR_INTERNAL', message: `something went wrong on the server (request ${request.id})`, problems: [] } });
+    }
+    if (known.code === 'ILL_ERR_UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
+    return reply.status(HTTP_STATUS[known.code]).send(errorBody(known));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody(new InterlendError('ILL_ERR_NOT_FOUND', `there is nothing at ${request.method} ${request.url.split('?')[0]}`)));
+  });
+}

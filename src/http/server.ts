@@ -1,0 +1,71 @@
+/**
+ * The HTTP server, built but not listening (fastify's pattern): main.ts listens, tests use `inject()`.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import type { ConfigService } from '../app/config-service.ts';
+import type { ConfigTransfer } from '../app/config-transfer.ts';
+import type { TokenService } from '../app/token-service.ts';
+import { requireTokens } from './auth.ts';
+import { installErrorHandling } from './errors.ts';
+import { createMetrics, instrument } from './metrics.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { configObjectRoutes } from './routes/config-objects.ts';
+
+export interface ServerDeps {
+  readonly config: ConfigService;
+  readonly transfer: ConfigTransfer;
+  readonly tokens: TokenService;
+  /** Resolves when the database answers. */
+  readonly ping: () => Promise<void>;
+  readonly about: { readonly version: string; readonly database: string; readonly demo: () => Promise<boolean> };
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly metrics?: Registry;
+}
+
+/** JSON bodies of the API: configuration objects are small. */
+export const API_BODY_LIMIT = 1024 * 1024;
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: API_BODY_LIMIT,
+  });
+  // Bodies are validated by the domain (the same checks as a configuration import), not by fastify; the zod
+  // schemas on routes feed OpenAPI only.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandling(app);
+
+  const metrics = deps.metrics ?? createMetrics();
+  instrument(app, metrics);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Interlend API', version: deps.about.version, description: 'Resource sharing: partners, rotas, ILLiad as lender of last resort.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await deps.ping();
+      return { status: 'ok', database: deps.about.database, demo: await deps.about.demo(), version: deps.about.version };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: deps.about.database });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (api) => {
+    requireTokens(api, deps.tokens);
+    configObjectRoutes(api, deps.config);
+    adminRoutes(api, deps);
+  });
+  return app;
+}

@@ -1,0 +1,103 @@
+/**
+ * The composition root: settings from the environment, then storage, use cases, the HTTP server and the CLI.
+ * Nothing else wires parts together.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { ConfigService } from './app/config-service.ts';
+import { ConfigTransfer } from './app/config-transfer.ts';
+import { isDemo, isEmpty, loadDemo } from './app/demo.ts';
+import type { Instance } from './app/instance.ts';
+import { randomIdSource, systemClock } from './app/system.ts';
+import { TokenService } from './app/token-service.ts';
+import { runCli } from './cli/program.ts';
+import { describeProblem } from './domain/errors.ts';
+import { buildServer } from './http/server.ts';
+import { databaseSettingsFromEnv } from './storage/database.ts';
+import { openStorage } from './storage/storage.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const VERSION: string = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export async function openInstance(env: Env = process.env): Promise<Instance> {
+  const storage = await openStorage(databaseSettingsFromEnv(env));
+  const deps = { storage, clock: systemClock, ids: randomIdSource(), env };
+  return {
+    storage,
+    config: new ConfigService(deps),
+    transfer: new ConfigTransfer(deps),
+    tokens: new TokenService(deps),
+    close: () => storage.close(),
+  };
+}
+
+function port(env: Env): number {
+  const value = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`PORT must be a port number, not ${JSON.stringify(env.PORT)}`);
+  return value;
+}
+
+/** `npm start`: migrate, load the demo on an empty database, make sure an admin token exists, listen. */
+export async function serve(env: Env = process.env): Promise<void> {
+  const log = pino({ level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'headers.authorization'] });
+  const instance = await openInstance(env);
+  log.info({ database: instance.storage.description, dialect: instance.storage.dialect }, 'database ready');
+
+  if (env.INTERLEND_DEMO !== '0' && (await isEmpty(instance.storage))) {
+    const reports = await loadDemo(instance.storage, instance.transfer, {
+      configuration: await readFile(join(ROOT, 'examples/lender-of-last-resort.yaml'), 'utf8'),
+      patrons: await readFile(join(ROOT, 'examples/demo-patrons.yaml'), 'utf8'),
+    });
+    for (const warning of reports.flatMap((r) => r.warnings)) log.warn(`demo configuration: ${describeProblem(warning)}`);
+  }
+  const demo = await isDemo(instance.storage);
+
+  const { generated } = await instance.tokens.ensureAdminToken(env.INTERLEND_ADMIN_TOKEN);
+  if (generated) {
+    // Printed once, on standard output and not through the logger, so it does not end up in log files.
+    process.stdout.write(`\nFirst admin token (shown once; keep it safe):\n  ${generated}\nUse it as: Authorization: Bearer <token>\n\n`);
+  }
+
+  const app = await buildServer({
+    config: instance.config,
+    transfer: instance.transfer,
+    tokens: instance.tokens,
+    ping: () => instance.storage.ping(),
+    about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
+    logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+  });
+  const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
+  if (demo) {
+    process.stdout.write(
+      [
+        '',
+        '==================================================================',
+        '  DEMO MODE: the guide\'s configuration and demo patrons are loaded.',
+        '  Start on an empty database with INTERLEND_DEMO=0 for real use.',
+        '==================================================================',
+        '',
+      ].join('\n'),
+    );
+  }
+  log.info(`Interlend ${VERSION} listening on ${address}${demo ? ' (DEMO)' : ''}`);
+
+  const stop = async (signal: string) => {
+    log.info(`${signal}: stopping`);
+    await app.close();
+    await instance.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The `interlend` command (also `npm start`, which runs `interlend serve`). */
+export async function main(argv: readonly string[]): Promise<void> {
+  await runCli(argv, { version: VERSION, openInstance: () => openInstance(process.env), serve: () => serve(process.env) });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv);

@@ -1,0 +1,125 @@
+import { type Kysely, sql } from 'kysely';
+import type { ConfigRepository, ListQuery, Page, Stored } from '../app/ports.ts';
+import { type ConfigDocs, type ConfigKind, kindSpec } from '../domain/config/kinds.ts';
+import { type Patron, patronLookupKeys } from '../domain/config/patron.ts';
+import { CONFIG_TABLES } from './config-tables.ts';
+import type { Dialect } from './database.ts';
+import { fromStorageJson, toStorageJson } from './json.ts';
+import type { ConfigObjectRow, Database } from './schema.ts';
+
+/** Byte order on both databases, so lists and exports sort the same on SQLite and PostgreSQL. */
+export function byteOrder(dialect: Dialect, column: string) {
+  return dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql.ref(column);
+}
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** One repository for every kind of configuration object; the kind's table spec says what differs. */
+export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>, dialect: Dialect, kind: K): ConfigRepository<K> {
+  // Table names vary by kind, which Kysely's types cannot follow; rows are typed by ConfigObjectRow instead.
+  const db = typedDb as unknown as Kysely<Record<string, ConfigObjectRow>>;
+  const spec = kindSpec(kind);
+  const table = CONFIG_TABLES[kind];
+  const name = table.table;
+  type Doc = ConfigDocs[K];
+
+  const toStored = (row: ConfigObjectRow): Stored<Doc> => ({
+    id: row.id,
+    doc: fromStorageJson<Doc>(row.data),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(spec.ordered ? { position: row.position } : {}),
+  });
+
+  const toRow = (object: Stored<Doc>): ConfigObjectRow => ({
+    id: object.id,
+    code: spec.key(object.doc),
+    search: table.search(object.doc).toLowerCase(),
+    data: toStorageJson(object.doc),
+    position: object.position ?? 0,
+    created_at: object.createdAt,
+    updated_at: object.updatedAt,
+    ...table.columns(object.doc),
+  });
+
+  async function writeDependents(object: Stored<Doc>): Promise<void> {
+    const key = spec.key(object.doc);
+    const references = spec.references(object.doc);
+    if (references.length) {
+      await typedDb
+        .insertInto('config_reference')
+        .values(references.map((r) => ({ from_kind: kind, from_key: key, to_kind: r.kind, to_key: r.key, path: r.path })))
+        .execute();
+    }
+    if (kind === 'patrons') {
+      const keys = patronLookupKeys(object.doc as Patron);
+      await typedDb
+        .insertInto('patron_key')
+        .values(keys.map((k) => ({ patron_id: object.id, key_type: k.type, key_value: k.value })))
+        .execute();
+    }
+  }
+
+  async function removeDependents(id: string, key: string): Promise<void> {
+    await typedDb.deleteFrom('config_reference').where('from_kind', '=', kind).where('from_key', '=', key).execute();
+    if (kind === 'patrons') await typedDb.deleteFrom('patron_key').where('patron_id', '=', id).execute();
+  }
+
+  function filtered(query: ListQuery) {
+    let select = db.selectFrom(name);
+    for (const [filter, value] of Object.entries(query.filters)) {
+      const column = table.filterColumns[filter];
+      if (!column) continue;
+      const typed = value === 'true' ? 1 : value === 'false' ? 0 : value;
+      select = select.where(sql.ref(column), '=', typed);
+    }
+    if (query.q) select = select.where(sql<boolean>`search like ${likePattern(query.q)} escape '\\'`);
+    return select;
+  }
+
+  const order = spec.ordered ? sql.ref('position') : byteOrder(dialect, 'code');
+
+  return {
+    async list(query: ListQuery): Promise<Page<Stored<Doc>>> {
+      const rows = await filtered(query).selectAll().orderBy(order).limit(query.limit).offset(query.offset).execute();
+      const counted = await filtered(query).select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+      return { items: rows.map(toStored), total: Number(counted.count) };
+    },
+    async all() {
+      const rows = await db.selectFrom(name).selectAll().orderBy(order).execute();
+      return rows.map(toStored);
+    },
+    async findById(id) {
+      const row = await db.selectFrom(name).selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toStored(row);
+    },
+    async findByKey(key) {
+      const row = await db.selectFrom(name).selectAll().where('code', '=', key).executeTakeFirst();
+      return row && toStored(row);
+    },
+    async insert(object) {
+      await db.insertInto(name).values(toRow(object)).execute();
+      await writeDependents(object);
+    },
+    async update(object) {
+      const before = await db.selectFrom(name).select('code').where('id', '=', object.id).executeTakeFirstOrThrow();
+      await removeDependents(object.id, before.code);
+      const { id: _id, created_at: _created, ...changes } = toRow(object);
+      await db.updateTable(name).set(changes).where('id', '=', object.id).execute();
+      await writeDependents(object);
+    },
+    async delete(id) {
+      const row = await db.selectFrom(name).select('code').where('id', '=', id).executeTakeFirst();
+      if (!row) return;
+      await removeDependents(id, row.code);
+      await db.deleteFrom(name).where('id', '=', id).execute();
+    },
+    async reorder(idsInOrder) {
+      for (const [index, id] of idsInOrder.entries()) {
+        await db.updateTable(name).set({ position: index + 1 }).where('id', '=', id).execute();
+      }
+    },
+  };
+}

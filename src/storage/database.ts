@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type DatabaseSettings = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export type Dialect = DatabaseSettings['kind'];
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where the data lives, for log lines: a file, or the PostgreSQL address without its password. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** `DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite in `DATA_DIR` (design.md, outside contracts). */
+export function databaseSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): DatabaseSettings {
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)');
+    return { kind: 'postgres', url };
+  }
+  const dir = env.DATA_DIR?.trim() || './data';
+  return { kind: 'sqlite', file: join(dir, 'interlend.sqlite') };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable address)';
+  }
+}
+
+export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
+  if (settings.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: settings.url, max: 10 });
+    // An idle client that loses its server would otherwise throw out of the process.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', description: redactUrl(settings.url), close: () => db.destroy() };
+  }
+  if (settings.file !== ':memory:') mkdirSync(join(settings.file, '..'), { recursive: true });
+  const connection = new SQLite(settings.file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db, dialect: 'sqlite', description: settings.file, close: () => db.destroy() };
+}
+
+/** Brings the schema up to date; safe to run on every start and from several processes (Kysely takes a lock). */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import type { ApiToken, ConfigRepository, Repositories } from '../app/ports.ts';
+import type { Role } from '../domain/access/roles.ts';
+import type { Institution } from '../domain/config/institution.ts';
+import type { ConfigKind } from '../domain/config/kinds.ts';
+import { configRepository } from './config-repository.ts';
+import type { Dialect } from './database.ts';
+import { fromStorageJson, toStorageJson } from './json.ts';
+import type { ApiTokenRow, Database } from './schema.ts';
+
+const INSTITUTION_ID = 'institution';
+
+function toToken(row: ApiTokenRow): ApiToken {
+  return { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
+}
+
+/** The repositories over one connection or transaction. */
+export function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
+  const configs = new Map<ConfigKind, ConfigRepository<ConfigKind>>();
+  return {
+    config<K extends ConfigKind>(kind: K): ConfigRepository<K> {
+      let repository = configs.get(kind);
+      if (!repository) {
+        repository = configRepository(db, dialect, kind) as unknown as ConfigRepository<ConfigKind>;
+        configs.set(kind, repository);
+      }
+      return repository as unknown as ConfigRepository<K>;
+    },
+    references: {
+      async referrersOf(kind, key) {
+        const rows = await db
+          .selectFrom('config_reference')
+          .select(['from_kind', 'from_key', 'path'])
+          .where('to_kind', '=', kind)
+          .where('to_key', '=', key)
+          .orderBy('from_kind')
+          .orderBy('from_key')
+          .execute();
+        return rows.map((r) => ({ kind: r.from_kind as ConfigKind, key: r.from_key, path: r.path }));
+      },
+    },
+    patronLookup: {
+      async findPatronIdByKey(type, value) {
+        const row = await db
+          .selectFrom('patron_key')
+          .select('patron_id')
+          .where('key_type', '=', type)
+          .where('key_value', '=', value.toLowerCase())
+          .executeTakeFirst();
+        return row?.patron_id;
+      },
+    },
+    institution: {
+      async get() {
+        const row = await db.selectFrom('institution').selectAll().where('id', '=', INSTITUTION_ID).executeTakeFirst();
+        return row && { id: row.id, doc: fromStorageJson<Institution>(row.data), createdAt: row.updated_at, updatedAt: row.updated_at };
+      },
+      async put(object) {
+        const values = { id: INSTITUTION_ID, data: toStorageJson(object.doc), updated_at: object.updatedAt };
+        await db
+          .insertInto('institution')
+          .values(values)
+          .onConflict((oc) => oc.column('id').doUpdateSet({ data: values.data, updated_at: values.updated_at }))
+          .execute();
+      },
+    },
+    tokens: {
+      async insert(token, hash) {
+        await db
+          .insertInto('api_token')
+          .values({
+            id: token.id,
+            name: token.name,
+            role: token.role,
+            token_hash: hash,
+            created_at: token.createdAt,
+            last_used_at: token.lastUsedAt,
+            revoked_at: token.revokedAt,
+          })
+          .execute();
+      },
+      async findByHash(hash) {
+        const row = await db.selectFrom('api_token').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+        return row && toToken(row);
+      },
+      async list() {
+        return (await db.selectFrom('api_token').selectAll().orderBy('created_at').orderBy('id').execute()).map(toToken);
+      },
+      async count() {
+        const row = await db
+          .selectFrom('api_token')
+          .select((eb) => eb.fn.countAll().as('count'))
+          .where('revoked_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        return Number(row.count);
+      },
+      async markUsed(id, at) {
+        await db.updateTable('api_token').set({ last_used_at: at }).where('id', '=', id).execute();
+      },
+      async revoke(id, at) {
+        const result = await db.updateTable('api_token').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      },
+    },
+    settings: {
+      async get(key) {
+        return (await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst())?.value;
+      },
+      async put(key, value) {
+        await db
+          .insertInto('setting')
+          .values({ key, value })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+          .execute();
+      },
+    },
+  };
+}

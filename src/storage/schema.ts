@@ -1,0 +1,75 @@
+/** Table row types. Ids are made by the app; times are ISO-8601 UTC text; booleans are 0/1; JSON is text. */
+
+export interface ConfigObjectRow {
+  id: string;
+  /** The object's key: code, a patron's primary id, or a rule's name. */
+  code: string;
+  /** Lower-cased text that `q=` searches. */
+  search: string;
+  data: string;
+  /** Place in an ordered list (rota rules); 0 elsewhere. */
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LibraryRow extends ConfigObjectRow { is_pickup: number; is_resource_sharing: number }
+export interface LocationRow extends ConfigObjectRow { library: string }
+export interface DeskRow extends ConfigObjectRow { library: string }
+export interface PatronRow extends ConfigObjectRow { user_group: string; status: string }
+export interface PartnerRow extends ConfigObjectRow { status: string; profile_type: string }
+export interface RotaTemplateRow extends ConfigObjectRow { status: string }
+export interface RotaRuleRow extends ConfigObjectRow { enabled: number }
+
+/** Who names whom, kept on every write so "in use" is one lookup. */
+export interface ConfigReferenceRow {
+  from_kind: string;
+  from_key: string;
+  to_kind: string;
+  to_key: string;
+  path: string;
+}
+
+/** Every way a patron can be found (primary id, e-mail, barcode, …), lower-cased and unique. */
+export interface PatronKeyRow {
+  patron_id: string;
+  key_type: string;
+  key_value: string;
+}
+
+export interface InstitutionRow {
+  id: string;
+  data: string;
+  updated_at: string;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SettingRow {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  library: LibraryRow;
+  location: LocationRow;
+  desk: DeskRow;
+  item_policy: ConfigObjectRow;
+  patron: PatronRow;
+  partner: PartnerRow;
+  rota_template: RotaTemplateRow;
+  rota_rule: RotaRuleRow;
+  config_reference: ConfigReferenceRow;
+  patron_key: PatronKeyRow;
+  institution: InstitutionRow;
+  api_token: ApiTokenRow;
+  setting: SettingRow;
+}
