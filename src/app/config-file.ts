@@ -2,7 +2,7 @@
  * The configuration file: YAML (JSON is YAML too) in, canonical YAML out. Problems found in a file are given
  * the line of the field they concern, so a librarian can go straight to it.
  */
-import { isNode, LineCounter, parseDocument, stringify, type Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document } from 'yaml';
 import { type Problem, problemError } from '../domain/errors.ts';
 
 export interface ParsedConfigFile {
@@ -18,12 +18,28 @@ export function parsePath(path: string): (string | number)[] {
   return keys;
 }
 
-function lineOf(document: Document, counter: LineCounter, path: (string | number)[]): number | undefined {
-  for (let length = path.length; length >= 0; length--) {
-    const node = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
-    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+/** Where the field starts: the line of its key in a mapping, of its item in a list. */
+function fieldStart(document: Document, path: (string | number)[]): number | undefined {
+  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+  const last = path.at(-1);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === last);
+    if (pair && isNode(pair.key) && pair.key.range) return pair.key.range[0];
+  }
+  if (isSeq(parent) && typeof last === 'number') {
+    const item = parent.items[last];
+    if (isNode(item) && item.range) return item.range[0];
   }
   return undefined;
+}
+
+function lineOf(document: Document, counter: LineCounter, path: (string | number)[]): number | undefined {
+  for (let length = path.length; length > 0; length--) {
+    const offset = fieldStart(document, path.slice(0, length));
+    if (offset !== undefined) return counter.linePos(offset).line;
+  }
+  const contents = document.contents;
+  return isNode(contents) && contents.range ? counter.linePos(contents.range[0]).line : undefined;
 }
 
 export function parseConfigFile(text: string): ParsedConfigFile {

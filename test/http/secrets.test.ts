@@ -1,0 +1,117 @@
+/**
+ * Secrets are write-only: after storing an ILLiad API key and a peer's shared secret, no response of any list,
+ * object, export, token or documentation route contains them, and neither does the server log.
+ */
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { ConfigService } from '../../src/app/config-service.ts';
+import { ConfigTransfer } from '../../src/app/config-transfer.ts';
+import { TokenService } from '../../src/app/token-service.ts';
+import { CONFIG_KINDS } from '../../src/domain/config/kinds.ts';
+import { buildServer } from '../../src/http/server.ts';
+import { openStorage } from '../../src/storage/storage.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { FakeClock, SequentialIds } from '../support/fakes.ts';
+import { isoPartner, ncipPartner, seedPlaces } from '../support/fixtures.ts';
+
+const API_KEY = 'ILLIAD-KEY-7f3e9a1c55d04b2e';
+const SHARED_SECRET = 'PEER-SECRET-0c8b6d2a41f9';
+
+describe('secrets never leave the server', () => {
+  let database: TestDatabase;
+  let close: () => Promise<void>;
+  let call: (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) => Promise<{ statusCode: number; body: string }>;
+  const logLines: string[] = [];
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    const storage = await openStorage(database.settings);
+    const deps = { storage, clock: new FakeClock(), ids: new SequentialIds(), env: {} };
+    const tokens = new TokenService(deps);
+    const admin = (await tokens.create({ name: 'admin', role: 'admin' })).secret;
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
+    const app = await buildServer({
+      config: new ConfigService(deps),
+      transfer: new ConfigTransfer(deps),
+      tokens,
+      ping: () => storage.ping(),
+      about: { version: 'test', database: 'sqlite', demo: async () => false },
+      // The most talkative level, so that anything a route could log is logged.
+      logger: { level: 'trace', stream: sink },
+    });
+    call = async (method, url, body) => {
+      const response = await app.inject({ method, url, headers: { authorization: `Bearer ${admin}` }, ...(body === undefined ? {} : { payload: body as object }) });
+      return { statusCode: response.statusCode, body: response.body };
+    };
+    close = async () => {
+      await app.close();
+      await storage.close();
+      await database.drop();
+    };
+    await seedPlaces((method, url, options) => call(method, url, options.body));
+    const illiad = ncipPartner('ILLiad');
+    (illiad.ncip.exportToThirdParty as Record<string, unknown>).apiKey = API_KEY;
+    assert.equal((await call('POST', '/api/v1/partners', illiad)).statusCode, 201);
+    const peer = isoPartner('NORTH');
+    (peer.iso18626 as Record<string, unknown>).sharedSecret = SHARED_SECRET;
+    assert.equal((await call('POST', '/api/v1/partners', peer)).statusCode, 201);
+    // A failing write that carries the key must not echo it either.
+    const failing = ncipPartner('BAD', { status: 'SOMETIMES' });
+    (failing.ncip.exportToThirdParty as Record<string, unknown>).apiKey = API_KEY;
+    const refused = await call('POST', '/api/v1/partners', failing);
+    assert.equal(refused.statusCode, 400);
+    assert.ok(!refused.body.includes(API_KEY), 'a refused body does not echo the key');
+    await call('PATCH', '/api/v1/partners/ILLiad', { name: 'ILLiad (edited)' });
+  });
+  after(() => close());
+
+  test('no list, object, export, token or documentation route returns a secret', async () => {
+    const urls = [
+      ...CONFIG_KINDS.map((kind) => `/api/v1/${kind}?limit=500`),
+      '/api/v1/partners/ILLiad',
+      '/api/v1/partners/NORTH',
+      '/api/v1/partners?q=illiad',
+      '/api/v1/config',
+      '/api/v1/tokens',
+      '/api/v1/me',
+      '/openapi.json',
+      '/metrics',
+      '/healthz',
+    ];
+    const checked: string[] = [];
+    for (const url of urls) {
+      const response = await call('GET', url);
+      assert.ok(response.statusCode < 400 || url === '/api/v1/institution', `${url} answered ${response.statusCode}`);
+      assert.ok(!response.body.includes(API_KEY), `${url} leaks the ILLiad API key`);
+      assert.ok(!response.body.includes(SHARED_SECRET), `${url} leaks the peer's shared secret`);
+      checked.push(url);
+    }
+    const json = await call('GET', '/api/v1/config');
+    assert.match(json.body, /apiKey:\n?\s*set: true/, 'the export says the key is set');
+    assert.equal(checked.length, urls.length);
+  });
+
+  test('the export and the partner say that the key is set, and nothing more', async () => {
+    const response = await call('GET', '/api/v1/config');
+    assert.ok(!response.body.includes(API_KEY));
+    const exported = await (async () => {
+      const r = await call('GET', '/api/v1/partners/ILLiad');
+      return JSON.parse(r.body);
+    })();
+    assert.deepEqual(exported.ncip.exportToThirdParty.apiKey, { set: true });
+  });
+
+  test('the log has the requests but not the secrets', () => {
+    const log = logLines.join('');
+    assert.ok(log.includes('/api/v1/partners'), 'requests were logged');
+    assert.ok(!log.includes(API_KEY), 'the log holds the API key');
+    assert.ok(!log.includes(SHARED_SECRET), 'the log holds the shared secret');
+    assert.ok(!/Bearer il_/.test(log), 'the log holds a bearer token');
+  });
+});
