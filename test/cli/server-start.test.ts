@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { freePort, start, waitForOk } from '../support/processes.ts';
 
+const json = async (response: Response): Promise<any> => response.json();
+
 const dirs: string[] = [];
 function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'interlend-start-'));
@@ -22,24 +24,24 @@ describe('starting the server', () => {
     const env = { PORT: String(port), DATA_DIR, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
     const first = start('npm', ['start'], env);
     try {
-      const health = await (await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, first)).json();
+      const health = await json(await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, first));
       assert.deepEqual([health.status, health.database, health.demo], ['ok', 'sqlite', true]);
       await new Promise((r) => setTimeout(r, 200));
       assert.match(first.output(), /DEMO MODE/);
       const token = /First admin token[^\n]*\n\s+(il_\S+)/.exec(first.output())?.[1];
       assert.ok(token, `a token was printed:\n${first.output()}`);
-      const partners = await (await fetch(`http://127.0.0.1:${port}/api/v1/partners`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const partners = await json(await fetch(`http://127.0.0.1:${port}/api/v1/partners`, { headers: { authorization: `Bearer ${token}` } }));
       assert.deepEqual(partners.items.map((p: { code: string }) => p.code).sort(), ['ILLiad', 'NORTH', 'SOUTH']);
-      const template = await (await fetch(`http://127.0.0.1:${port}/api/v1/rota-templates/ILLiad`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const template = await json(await fetch(`http://127.0.0.1:${port}/api/v1/rota-templates/ILLiad`, { headers: { authorization: `Bearer ${token}` } }));
       assert.equal(template.status, 'ACTIVE', 'the demo has gone live');
-      const patrons = await (await fetch(`http://127.0.0.1:${port}/api/v1/patrons`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const patrons = await json(await fetch(`http://127.0.0.1:${port}/api/v1/patrons`, { headers: { authorization: `Bearer ${token}` } }));
       assert.equal(patrons.total, 5);
     } finally {
       await first.stop();
     }
     const again = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], env);
     try {
-      const health = await (await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, again)).json();
+      const health = await json(await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, again));
       assert.equal(health.demo, true, 'still a demo after a restart');
       assert.doesNotMatch(again.output(), /First admin token/, 'the token is printed once only');
     } finally {
@@ -59,11 +61,11 @@ describe('starting the server', () => {
       LOG_LEVEL: 'warn',
     });
     try {
-      const health = await (await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, server)).json();
+      const health = await json(await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, server));
       assert.equal(health.demo, false);
       const partners = await fetch(`http://127.0.0.1:${port}/api/v1/partners`, { headers: { authorization: `Bearer ${adminToken}` } });
       assert.equal(partners.status, 200);
-      assert.equal((await partners.json()).total, 0);
+      assert.equal((await json(partners)).total, 0);
       assert.doesNotMatch(server.output(), /First admin token|DEMO MODE/);
       assert.ok(!server.output().includes(adminToken), 'the given token is not echoed');
     } finally {
