@@ -3,7 +3,8 @@ import type { ConfigRepository, ListQuery, Page, Stored } from '../app/ports.ts'
 import { type ConfigDocs, type ConfigKind, kindSpec } from '../domain/config/kinds.ts';
 import { type Patron, patronLookupKeys } from '../domain/config/patron.ts';
 import { CONFIG_TABLES } from './config-tables.ts';
-import type { Dialect } from './database.ts';
+import { type Dialect, isUniqueViolation } from './database.ts';
+import { InterlendError } from '../domain/errors.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
 import type { ConfigObjectRow, Database } from './schema.ts';
 
@@ -79,6 +80,19 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
     return select;
   }
 
+  /** Two writers can both pass the app's "is this key free?" check; the database's unique index decides. */
+  async function unique(work: () => Promise<unknown>, object: Stored<Doc>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const key = spec.key(object.doc);
+      throw new InterlendError('ILL_ERR_DUPLICATE', `${spec.keyField}: a ${spec.singular} ${key} already exists, or one of its identifiers belongs to another`, [
+        { path: spec.keyField, message: `a ${spec.singular} ${key} already exists, or one of its identifiers belongs to another` },
+      ]);
+    }
+  }
+
   const order = spec.ordered ? sql.ref('position') : byteOrder(dialect, 'code');
 
   return {
@@ -100,15 +114,19 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
       return row && toStored(row);
     },
     async insert(object) {
-      await db.insertInto(name).values(toRow(object)).execute();
-      await writeDependents(object);
+      await unique(async () => {
+        await db.insertInto(name).values(toRow(object)).execute();
+        await writeDependents(object);
+      }, object);
     },
     async update(object) {
       const before = await db.selectFrom(name).select('code').where('id', '=', object.id).executeTakeFirstOrThrow();
       await removeDependents(object.id, before.code);
       const { id: _id, created_at: _created, ...changes } = toRow(object);
-      await db.updateTable(name).set(changes).where('id', '=', object.id).execute();
-      await writeDependents(object);
+      await unique(async () => {
+        await db.updateTable(name).set(changes).where('id', '=', object.id).execute();
+        await writeDependents(object);
+      }, object);
     },
     async delete(id) {
       const row = await db.selectFrom(name).select('code').where('id', '=', id).executeTakeFirst();

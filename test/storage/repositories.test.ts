@@ -6,6 +6,7 @@ import { type Partner, partnerSchema } from '../../src/domain/config/partner.ts'
 import { patronSchema } from '../../src/domain/config/patron.ts';
 import { rotaRuleSchema } from '../../src/domain/config/rota-rule.ts';
 import { Secret } from '../../src/domain/config/secret.ts';
+import { InterlendError } from '../../src/domain/errors.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.ts';
 
@@ -69,9 +70,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual((await policies.all()).map((p) => p.doc.code), ['A-LOAN', 'B-LOAN', 'a-loan', 'b-loan']);
     });
 
-    test('a duplicate key is refused by the database too', async () => {
+    test('a duplicate key is refused by the database too, as a duplicate and not a crash', async () => {
       await assert.rejects(
         repos.config('libraries').insert({ id: 'lib-dup', doc: { code: 'MAIN', name: 'Again', isResourceSharing: false, isPickup: false }, createdAt: T0, updatedAt: T0 }),
+        (error: unknown) => error instanceof InterlendError && error.code === 'ILL_ERR_DUPLICATE',
       );
     });
 

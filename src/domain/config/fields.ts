@@ -50,15 +50,21 @@ export function regexProblem(pattern: string): string | undefined {
   }
 }
 
-export const regexSchema = z
-  .string()
-  .nullable()
-  .default(null)
-  .transform((v) => (v === '' ? null : v))
-  .superRefine((pattern, ctx) => {
-    const problem = pattern === null ? undefined : regexProblem(pattern);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+/** An optional text that a check must accept; blank means none. */
+function optionalChecked(check: (text: string) => string | undefined, options: { trim: boolean }) {
+  const text = options.trim ? z.string().trim() : z.string();
+  return text
+    .nullable()
+    .default(null)
+    .transform((v) => (v === '' ? null : v))
+    .superRefine((value, ctx) => {
+      const problem = value === null ? undefined : check(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+/** Not trimmed: spaces can matter in a pattern. */
+export const regexSchema = optionalChecked(regexProblem, { trim: false });
 
 /**
  * An http(s) address. It may contain `${ENV_VAR}` references; then only the references are checked here and the
@@ -87,16 +93,7 @@ export const addressSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export const optionalAddressSchema = z
-  .string()
-  .trim()
-  .nullable()
-  .default(null)
-  .transform((v) => (v === '' ? null : v))
-  .superRefine((text, ctx) => {
-    const problem = text === null ? undefined : addressProblem(text);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const optionalAddressSchema = optionalChecked(addressProblem, { trim: true });
 
 /**
  * How a secret is written in input: the value, `${ENV_VAR}`, `{ set: true }` to keep the stored one (the form an
