@@ -60,7 +60,7 @@ export class ConfigService {
         problems.push({ path: name, message: `${JSON.stringify(value)} is not allowed here: use ${values === 'boolean' ? 'true or false' : (values as readonly string[]).join(', ')}` });
       }
     }
-    if (problems.length) throw invalid(problems);
+    if (problems.length) throw problemError('ILL_ERR_BAD_REQUEST', problems);
     return this.deps.storage.read.config(kind).list(query);
   }
 

@@ -3,6 +3,7 @@
  * it (HTTP status in http/, NCIP Problem and ISO 18626 errorData in protocols/) and nothing else does.
  */
 export const ERROR_CODES = [
+  'ILL_ERR_BAD_REQUEST', // the request itself is malformed: not JSON, a bad query parameter
   'ILL_ERR_VALIDATION', // input does not fit the model; problems name each field
   'ILL_ERR_CONFIG_FILE', // a configuration file cannot be read as YAML
   'ILL_ERR_NOT_FOUND', // the addressed object does not exist
@@ -10,6 +11,9 @@ export const ERROR_CODES = [
   'ILL_ERR_REFERENCE_NOT_FOUND', // the object names another object that does not exist
   'ILL_ERR_IN_USE', // the object cannot go: others still name it
   'ILL_ERR_IMMUTABLE', // a field that may not change after creation was changed
+  'ILL_ERR_NOT_ALLOWED', // the input is well formed but the rules forbid it (a blocked patron)
+  'ILL_ERR_INVALID_TRANSITION', // the request's status does not allow the action
+  'ILL_ERR_CONFLICT', // someone else changed the object meanwhile; try again
   'ILL_ERR_UNAUTHENTICATED', // no valid token
   'ILL_ERR_FORBIDDEN', // a valid token whose role may not do this
   'ILL_ERR_PAYLOAD_TOO_LARGE',

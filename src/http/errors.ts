@@ -3,13 +3,17 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { type ErrorCode, InterlendError } from '../domain/errors.ts';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
-  ILL_ERR_VALIDATION: 400,
+  ILL_ERR_BAD_REQUEST: 400,
+  ILL_ERR_VALIDATION: 422,
   ILL_ERR_CONFIG_FILE: 400,
   ILL_ERR_NOT_FOUND: 404,
   ILL_ERR_DUPLICATE: 409,
   ILL_ERR_IN_USE: 409,
   ILL_ERR_REFERENCE_NOT_FOUND: 422,
   ILL_ERR_IMMUTABLE: 422,
+  ILL_ERR_NOT_ALLOWED: 422,
+  ILL_ERR_INVALID_TRANSITION: 409,
+  ILL_ERR_CONFLICT: 409,
   ILL_ERR_UNAUTHENTICATED: 401,
   ILL_ERR_FORBIDDEN: 403,
   ILL_ERR_PAYLOAD_TOO_LARGE: 413,
@@ -25,11 +29,11 @@ function fromFastify(error: FastifyError): InterlendError | undefined {
   const status = error.statusCode ?? 500;
   if (status >= 500) return undefined;
   if (status === 413) return new InterlendError('ILL_ERR_PAYLOAD_TOO_LARGE', 'the request body is larger than this endpoint accepts');
-  if (status === 415) return new InterlendError('ILL_ERR_VALIDATION', `this endpoint does not take ${error.message.replace(/^Unsupported Media Type: /, '')}`);
+  if (status === 415) return new InterlendError('ILL_ERR_BAD_REQUEST', `this endpoint does not take ${error.message.replace(/^Unsupported Media Type: /, '')}`);
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new InterlendError('ILL_ERR_VALIDATION', `the body is not valid JSON: ${error.message}`);
+    return new InterlendError('ILL_ERR_BAD_REQUEST', `the body is not valid JSON: ${error.message}`);
   }
-  return new InterlendError('ILL_ERR_VALIDATION', error.message);
+  return new InterlendError('ILL_ERR_BAD_REQUEST', error.message);
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

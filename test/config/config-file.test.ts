@@ -181,7 +181,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(yaml.statusCode, 200, yaml.body);
       assert.equal(yaml.json().sections.partners.created, 3);
       const bad = await app.call('POST', '/api/v1/config', { body: EXAMPLE.replace('loanPeriod: 90', 'loanPeriod: 0'), headers: { 'content-type': 'text/yaml' } });
-      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.statusCode, 422);
       assert.equal(bad.json().error.problems[0].line, EXAMPLE.split('\n').findIndex((l) => l.includes('loanPeriod: 90')) + 1);
       const json = await app.call('POST', '/api/v1/config?dryRun=true', { body: { libraries: [{ code: 'LAW', name: 'Law Library' }] } });
       assert.equal(json.statusCode, 200, json.body);

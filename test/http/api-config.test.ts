@@ -29,7 +29,7 @@ describe('configuration API', () => {
     const body = ncipPartner('BROKEN');
     (body.ncip.generalInformation as Record<string, unknown>).userIdentifierRegex = '^[^@*';
     const response = await t.call('POST', '/api/v1/partners', { body });
-    assert.equal(response.statusCode, 400);
+    assert.equal(response.statusCode, 422);
     const { error } = response.json();
     assert.equal(error.code, 'ILL_ERR_VALIDATION');
     assert.equal(error.message, 'ncip.generalInformation.userIdentifierRegex: "^[^@*" is not a valid regular expression: missing ]');
@@ -47,7 +47,7 @@ describe('configuration API', () => {
       },
     };
     const response = await t.call('POST', '/api/v1/partners', { body });
-    assert.equal(response.statusCode, 400);
+    assert.equal(response.statusCode, 422);
     const problems = Object.fromEntries(response.json().error.problems.map((p: { path: string; message: string }) => [p.path, p.message]));
     assert.match(problems.code, /must be 1 to 64 letters/);
     assert.equal(problems.name, 'must not be empty');
@@ -62,7 +62,7 @@ describe('configuration API', () => {
     const body = ncipPartner('NOKEY');
     body.ncip.exportToThirdParty = { exportToThirdParty: 'USING_API' } as never;
     const response = await t.call('POST', '/api/v1/partners', { body });
-    assert.equal(response.statusCode, 400);
+    assert.equal(response.statusCode, 422);
     const paths = response.json().error.problems.map((p: { path: string }) => p.path);
     assert.deepEqual(paths, ['ncip.exportToThirdParty.url', 'ncip.exportToThirdParty.apiKey']);
   });
@@ -130,7 +130,7 @@ describe('configuration API', () => {
     const body = ncipPartner('KEEPER');
     (body.ncip.exportToThirdParty as Record<string, unknown>).apiKey = { set: true };
     const response = await t.call('POST', '/api/v1/partners', { body });
-    assert.equal(response.statusCode, 400);
+    assert.equal(response.statusCode, 422);
     assert.match(response.json().error.message, /ncip\.exportToThirdParty\.apiKey: \{ set: true \} keeps the stored secret, but none is stored/);
   });
 
@@ -150,7 +150,7 @@ describe('configuration API', () => {
     assert.equal((await t.call('POST', '/api/v1/rota-rules/Rush first/move', { body: { position: 2 } })).statusCode, 200);
     assert.deepEqual(await names(), ['1:Peers', '2:Rush first', '3:ILLiad last']);
     const bad = await t.call('POST', '/api/v1/rota-rules/Peers/move', { body: { position: 9 } });
-    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.statusCode, 422);
     assert.equal(bad.json().error.message, 'position: must be a whole number from 1 to 3');
     assert.equal((await t.call('DELETE', '/api/v1/rota-rules/Peers')).statusCode, 204);
     assert.deepEqual(await names(), ['1:Rush first', '2:ILLiad last'], 'positions close up after a delete');
@@ -168,7 +168,7 @@ describe('configuration API', () => {
         templates: [],
       },
     });
-    assert.equal(response.statusCode, 400);
+    assert.equal(response.statusCode, 422);
     assert.deepEqual(
       response.json().error.problems.map((p: { path: string; message: string }) => `${p.path}: ${p.message}`),
       [
@@ -217,7 +217,7 @@ describe('configuration API', () => {
   test('bad bodies and unknown addresses get JSON errors, not 500s', async () => {
     const notJson = await t.call('POST', '/api/v1/libraries', { body: '{"code": ', headers: { 'content-type': 'application/json' } });
     assert.equal(notJson.statusCode, 400);
-    assert.equal(notJson.json().error.code, 'ILL_ERR_VALIDATION');
+    assert.equal(notJson.json().error.code, 'ILL_ERR_BAD_REQUEST');
     const big = await t.call('POST', '/api/v1/libraries', { body: JSON.stringify({ code: 'X', name: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
     assert.equal(big.statusCode, 413);
     assert.equal(big.json().error.code, 'ILL_ERR_PAYLOAD_TOO_LARGE');
@@ -227,13 +227,13 @@ describe('configuration API', () => {
     const nowhere = await t.call('GET', '/api/v1/nowhere');
     assert.equal(nowhere.statusCode, 404);
     const patchArray = await t.call('PATCH', '/api/v1/libraries/MAIN', { body: [1, 2] });
-    assert.equal(patchArray.statusCode, 400);
+    assert.equal(patchArray.statusCode, 422);
   });
 
   test('the institution is set once and names its default pickup library', async () => {
     assert.equal((await t.call('GET', '/api/v1/institution')).statusCode, 404);
     const bad = await t.call('PUT', '/api/v1/institution', { body: { code: 'CSU', name: 'CSU', ncipAgencyId: 'CSU', timeZone: 'Mars/Olympus', defaultPickupLibrary: 'MAIN' } });
-    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.statusCode, 422);
     assert.match(bad.json().error.message, /timeZone: "Mars\/Olympus" is not a time zone/);
     const good = await t.call('PUT', '/api/v1/institution', { body: { code: 'CSU', name: 'CSU', ncipAgencyId: 'CSU', timeZone: 'America/Los_Angeles', defaultPickupLibrary: 'MAIN' } });
     assert.equal(good.statusCode, 200, good.body);

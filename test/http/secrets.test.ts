@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { BorrowingService } from '../../src/app/borrowing-service.ts';
 import { ConfigService } from '../../src/app/config-service.ts';
+import { JobService } from '../../src/app/job-service.ts';
+import { manualAdapter } from '../../src/app/partner-adapters.ts';
+import { QueueService } from '../../src/app/queues.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import { TokenService } from '../../src/app/token-service.ts';
 import { CONFIG_KINDS } from '../../src/domain/config/kinds.ts';
@@ -40,6 +44,9 @@ describe('secrets never leave the server', () => {
       config: new ConfigService(deps),
       transfer: new ConfigTransfer(deps),
       tokens,
+      borrowing: new BorrowingService({ ...deps, adapterFor: () => manualAdapter }),
+      queues: new QueueService(deps),
+      jobs: new JobService(deps),
       ping: () => storage.ping(),
       about: { version: 'test', database: 'sqlite', demo: async () => false },
       // The most talkative level, so that anything a route could log is logged.
@@ -65,7 +72,7 @@ describe('secrets never leave the server', () => {
     const failing = ncipPartner('BAD', { status: 'SOMETIMES' });
     (failing.ncip.exportToThirdParty as Record<string, unknown>).apiKey = API_KEY;
     const refused = await call('POST', '/api/v1/partners', failing);
-    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.statusCode, 422);
     assert.ok(!refused.body.includes(API_KEY), 'a refused body does not echo the key');
     await call('PATCH', '/api/v1/partners/ILLiad', { name: 'ILLiad (edited)' });
   });

@@ -34,7 +34,8 @@ function issueMessage(issue: z.core.$ZodIssue, input: unknown): { path: readonly
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'invalid_type': {
-      if (value === undefined) return [{ path: issue.path, message: 'is required' }];
+      // A message the schema gave (rather than zod's "Invalid input: …") says more than "is required".
+      if (value === undefined) return [{ path: issue.path, message: issue.message.startsWith('Invalid input') ? 'is required' : issue.message }];
       const wanted = NOUNS[issue.expected] ?? issue.expected;
       const hint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? ' (put it in quotes)' : '';
       return [{ path: issue.path, message: `must be ${wanted}, not ${describeValue(value)}${hint}` }];

@@ -8,7 +8,7 @@ import { KIND_PERMISSIONS } from '../../domain/access/roles.ts';
 import { CONFIG_KINDS, type ConfigKind, kindSpec } from '../../domain/config/kinds.ts';
 import { LIST_FILTERS } from '../../domain/config/list-filters.ts';
 import { validate } from '../../domain/config/validate.ts';
-import { invalid } from '../../domain/errors.ts';
+import { invalid, problemError } from '../../domain/errors.ts';
 
 const pagingSchema = z.object({
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`).default(50),
@@ -32,7 +32,7 @@ function withoutViewFields(body: unknown): { body: unknown; position?: number } 
 export function parseListQuery(query: unknown): ListQuery {
   const raw = { ...(query as Record<string, unknown>) };
   const paging = validate(pagingSchema, { limit: raw.limit, offset: raw.offset, q: raw.q });
-  if (!paging.ok) throw invalid(paging.problems);
+  if (!paging.ok) throw problemError('ILL_ERR_BAD_REQUEST', paging.problems);
   delete raw.limit;
   delete raw.offset;
   delete raw.q;
