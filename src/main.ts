@@ -6,7 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { BorrowingService, JOB_ANSWER_TIMER, JOB_SEND } from './app/borrowing-service.ts';
 import { ConfigService } from './app/config-service.ts';
+import { JobService } from './app/job-service.ts';
+import { manualAdapter } from './app/partner-adapters.ts';
+import { QueueService } from './app/queues.ts';
 import { ConfigTransfer } from './app/config-transfer.ts';
 import { isDemo, isEmpty, loadDemo } from './app/demo.ts';
 import type { Instance } from './app/instance.ts';
@@ -14,9 +18,11 @@ import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
 import { runCli } from './cli/program.ts';
 import { describeProblem } from './domain/errors.ts';
+import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
 import { openStorage } from './storage/storage.ts';
+import { createWorker } from './worker/worker.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VERSION: string = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
@@ -31,6 +37,10 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     config: new ConfigService(deps),
     transfer: new ConfigTransfer(deps),
     tokens: new TokenService(deps),
+    // Protocol adapters (ILLiad export, ISO 18626) replace the manual one per profile type as they are built.
+    borrowing: new BorrowingService({ ...deps, adapterFor: () => manualAdapter }),
+    queues: new QueueService(deps),
+    jobs: new JobService(deps),
     close: () => storage.close(),
   };
 }
@@ -44,6 +54,8 @@ function port(env: Env): number {
 /** `npm start`: migrate, load the demo on an empty database, make sure an admin token exists, listen. */
 export async function serve(env: Env = process.env): Promise<void> {
   const log = pino({ level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'headers.authorization'] });
+  const modelProblems = [...checkStateModel('borrowing', BORROWING_MODEL), ...checkStateModel('lending', LENDING_MODEL)];
+  if (modelProblems.length) throw new Error(`the request state model is not sound:\n${modelProblems.join('\n')}`);
   const instance = await openInstance(env);
   log.info({ database: instance.storage.description, dialect: instance.storage.dialect }, 'database ready');
 
@@ -66,11 +78,25 @@ export async function serve(env: Env = process.env): Promise<void> {
     config: instance.config,
     transfer: instance.transfer,
     tokens: instance.tokens,
+    borrowing: instance.borrowing,
+    queues: instance.queues,
+    jobs: instance.jobs,
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
   });
+  const worker = createWorker({
+    storage: instance.storage,
+    clock: systemClock,
+    ids: randomIdSource(),
+    log: log.child({ component: 'worker' }),
+    handlers: {
+      [JOB_SEND]: (job) => instance.borrowing.runSend(job.payload as { requestId: string; entry: number }),
+      [JOB_ANSWER_TIMER]: (job) => instance.borrowing.runAnswerTimer(job.payload as { requestId: string; entry: number }),
+    },
+  });
   const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
+  worker.start();
   if (demo) {
     process.stdout.write(
       [
@@ -88,6 +114,7 @@ export async function serve(env: Env = process.env): Promise<void> {
   const stop = async (signal: string) => {
     log.info(`${signal}: stopping`);
     await app.close();
+    await worker.stop();
     await instance.close();
     process.exit(0);
   };

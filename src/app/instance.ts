@@ -1,4 +1,7 @@
+import type { BorrowingService } from './borrowing-service.ts';
 import type { ConfigService } from './config-service.ts';
+import type { JobService } from './job-service.ts';
+import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
 import type { Storage } from './ports.ts';
 import type { TokenService } from './token-service.ts';
@@ -9,5 +12,8 @@ export interface Instance {
   readonly config: ConfigService;
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
+  readonly borrowing: BorrowingService;
+  readonly queues: QueueService;
+  readonly jobs: JobService;
   close(): Promise<void>;
 }

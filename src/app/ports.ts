@@ -2,6 +2,9 @@
 import type { Role } from '../domain/access/roles.ts';
 import type { ConfigDocs, ConfigKind } from '../domain/config/kinds.ts';
 import type { Institution } from '../domain/config/institution.ts';
+import type { Partner } from '../domain/config/partner.ts';
+import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
+import type { BorrowingStatus } from '../domain/request/state-model.ts';
 
 export interface Clock {
   /** Now, as ISO-8601 UTC text. */
@@ -97,6 +100,111 @@ export interface SettingRepository {
   put(key: string, value: string): Promise<void>;
 }
 
+export const JOB_STATES = ['ready', 'running', 'done', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** A unit of outside work (an export, a peer message, a timer), written in the same transaction as its cause. */
+export interface Job {
+  readonly id: string;
+  /** Which handler runs it, e.g. `rota.send`, `rota.timeout`. */
+  readonly type: string;
+  /** Idempotency key: a second job with the same key is not enqueued while the first exists. */
+  readonly key: string;
+  readonly payload: unknown;
+  readonly state: JobState;
+  /** Runs started so far (a claim counts as a start). */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  /** Not before this time (ISO-8601 UTC). */
+  readonly runAt: string;
+  /** While running: the lease; a job whose lease has passed is claimed again (its worker died). */
+  readonly lockedUntil: string | null;
+  readonly lockedBy: string | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface NewJob {
+  readonly type: string;
+  readonly key: string;
+  readonly payload: unknown;
+  /** Default: now. */
+  readonly runAt?: string;
+  /** Default: 8. */
+  readonly maxAttempts?: number;
+}
+
+export interface JobRepository {
+  /** Adds the job unless one with the same key exists; returns whether it was added. */
+  enqueue(job: NewJob, id: string, now: string): Promise<boolean>;
+  /**
+   * Takes the next due job (ready and runAt <= now, or running with an expired lease), marks it running with a
+   * lease until now + leaseMs, counts the attempt. Two workers never get the same job (SKIP LOCKED on PostgreSQL;
+   * SQLite has one writer).
+   */
+  claim(now: string, leaseMs: number, workerId: string): Promise<Job | undefined>;
+  /** Done; only by the worker that holds the lease (returns false if the lease was lost). */
+  complete(id: string, workerId: string, now: string): Promise<boolean>;
+  /** Failed this time: back to ready at retryAt, or parked as failed when retryAt is null. */
+  fail(id: string, workerId: string, now: string, error: string, retryAt: string | null): Promise<boolean>;
+  get(id: string): Promise<Job | undefined>;
+  list(query: { state?: JobState; type?: string; limit: number; offset: number }): Promise<Page<Job>>;
+  /** A failed job runs again: ready now, attempts reset. Returns false when the job is not failed. */
+  retry(id: string, now: string): Promise<boolean>;
+  /** Counts by state, for metrics and the staff queues. */
+  countByState(): Promise<Record<JobState, number>>;
+}
+
+/** One line of a request's history: who did what, when, from which status to which, and why. */
+export interface HistoryEntry {
+  readonly id: string;
+  readonly requestId: string;
+  readonly at: string;
+  /** A token's name, `system`, or `partner:CODE`. */
+  readonly actor: string;
+  readonly action: string;
+  readonly fromStatus: BorrowingStatus | null;
+  readonly toStatus: BorrowingStatus;
+  readonly reason: string | null;
+  /** The rota entry concerned, if any. */
+  readonly partner: string | null;
+}
+
+export interface RequestListQuery {
+  readonly limit: number;
+  readonly offset: number;
+  readonly statuses?: readonly BorrowingStatus[];
+  readonly patron?: string;
+  /** Only requests not changed since this time. */
+  readonly unchangedSince?: string;
+}
+
+export interface BorrowingRequestRepository {
+  insert(request: BorrowingRequest): Promise<void>;
+  /** Saves when the stored version is `request.version - 1`; false when someone else saved first. */
+  update(request: BorrowingRequest): Promise<boolean>;
+  get(id: string): Promise<BorrowingRequest | undefined>;
+  list(query: RequestListQuery): Promise<Page<BorrowingRequest>>;
+  countByStatus(): Promise<Partial<Record<BorrowingStatus, number>>>;
+  addHistory(entry: HistoryEntry): Promise<void>;
+  history(requestId: string): Promise<HistoryEntry[]>;
+}
+
+/** What a partner said to a request, in the state model's actions. */
+export interface PartnerAnswer {
+  readonly action: 'reject' | 'will-supply' | 'conditional' | 'shipped-physically' | 'shipped-digitally' | 'exported' | 'export-failed' | 'send-failed';
+  readonly reason?: string;
+}
+
+/**
+ * Sends a request to a partner of one profile type. It may answer at once (an export is taken or refused) or
+ * return undefined: the answer comes later, through the partner's protocol or recorded by staff.
+ */
+export interface PartnerAdapter {
+  send(request: BorrowingRequest, partner: Partner): Promise<PartnerAnswer | undefined>;
+}
+
 /** Repositories bound to one transaction (or to none, for reads). */
 export interface Repositories {
   config<K extends ConfigKind>(kind: K): ConfigRepository<K>;
@@ -105,6 +213,8 @@ export interface Repositories {
   readonly institution: InstitutionRepository;
   readonly tokens: TokenRepository;
   readonly settings: SettingRepository;
+  readonly jobs: JobRepository;
+  readonly borrowing: BorrowingRequestRepository;
 }
 
 export interface Storage {

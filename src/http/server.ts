@@ -6,18 +6,25 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { ConfigService } from '../app/config-service.ts';
+import type { BorrowingService } from '../app/borrowing-service.ts';
 import type { ConfigTransfer } from '../app/config-transfer.ts';
+import type { JobService } from '../app/job-service.ts';
+import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
 import { requireTokens } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { createMetrics, instrument } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { configObjectRoutes } from './routes/config-objects.ts';
+import { requestRoutes } from './routes/requests.ts';
 
 export interface ServerDeps {
   readonly config: ConfigService;
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
+  readonly borrowing: BorrowingService;
+  readonly queues: QueueService;
+  readonly jobs: JobService;
   /** Resolves when the database answers. */
   readonly ping: () => Promise<void>;
   readonly about: { readonly version: string; readonly database: string; readonly demo: () => Promise<boolean> };
@@ -66,6 +73,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requireTokens(api, deps.tokens);
     configObjectRoutes(api, deps.config);
     adminRoutes(api, deps);
+    requestRoutes(api, deps);
   });
   return app;
 }

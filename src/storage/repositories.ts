@@ -3,8 +3,10 @@ import type { ApiToken, ConfigRepository, Repositories } from '../app/ports.ts';
 import type { Role } from '../domain/access/roles.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { ConfigKind } from '../domain/config/kinds.ts';
+import { borrowingRepository } from './borrowing-repository.ts';
 import { configRepository } from './config-repository.ts';
 import type { Dialect } from './database.ts';
+import { jobRepository } from './job-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
 import type { ApiTokenRow, Database } from './schema.ts';
 
@@ -114,5 +116,7 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
           .execute();
       },
     },
+    jobs: jobRepository(db, dialect),
+    borrowing: borrowingRepository(db),
   };
 }

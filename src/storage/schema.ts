@@ -58,6 +58,48 @@ export interface SettingRow {
   value: string;
 }
 
+/** A queued job (see JobRepository in app/ports.ts); payload is JSON text, state one of JOB_STATES. */
+export interface JobRow {
+  id: string;
+  type: string;
+  key: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BorrowingRequestRow {
+  id: string;
+  status: string;
+  patron: string;
+  /** The whole request as JSON (citation, rota, rule trace). */
+  data: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RequestHistoryRow {
+  id: string;
+  request_id: string;
+  /** Order within the request's history. */
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  partner: string | null;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -72,4 +114,7 @@ export interface Database {
   institution: InstitutionRow;
   api_token: ApiTokenRow;
   setting: SettingRow;
+  borrowing_request: BorrowingRequestRow;
+  request_history: RequestHistoryRow;
+  job: JobRow;
 }

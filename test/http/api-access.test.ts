@@ -14,6 +14,8 @@ const WRITE_PARTNERS: Role[] = ['admin', 'partners-manager'];
 const READ_PATRONS: Role[] = ['admin', 'operator', 'read-only'];
 const WRITE_PATRONS: Role[] = ['admin', 'operator'];
 const ADMIN_ONLY: Role[] = ['admin'];
+const READ_REQUESTS: Role[] = ALL;
+const WRITE_REQUESTS: Role[] = ['admin', 'operator'];
 
 const groups: { name: string; read: Role[]; write: Role[] }[] = [
   { name: 'libraries', read: READ_CONFIG, write: WRITE_PLACES },
@@ -45,6 +47,16 @@ const routes: { method: Method; url: string; allowed: Role[] }[] = [
   { method: 'POST', url: '/api/v1/tokens', allowed: ADMIN_ONLY },
   { method: 'DELETE', url: '/api/v1/tokens/X', allowed: ADMIN_ONLY },
   { method: 'GET', url: '/api/v1/me', allowed: ALL },
+  { method: 'GET', url: '/api/v1/borrowing-requests', allowed: READ_REQUESTS },
+  { method: 'GET', url: '/api/v1/borrowing-requests/X', allowed: READ_REQUESTS },
+  { method: 'POST', url: '/api/v1/borrowing-requests', allowed: WRITE_REQUESTS },
+  { method: 'POST', url: '/api/v1/borrowing-requests/X/actions/cancel', allowed: WRITE_REQUESTS },
+  { method: 'POST', url: '/api/v1/borrowing-requests/X/partner-answer', allowed: WRITE_REQUESTS },
+  { method: 'GET', url: '/api/v1/queues', allowed: READ_REQUESTS },
+  { method: 'GET', url: '/api/v1/queues/needs-attention', allowed: READ_REQUESTS },
+  { method: 'GET', url: '/api/v1/jobs', allowed: READ_REQUESTS },
+  { method: 'GET', url: '/api/v1/jobs/X', allowed: READ_REQUESTS },
+  { method: 'POST', url: '/api/v1/jobs/X/retry', allowed: WRITE_REQUESTS },
 ];
 
 describe('API access', () => {

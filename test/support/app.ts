@@ -1,8 +1,12 @@
 /** A whole Interlend (storage, use cases, HTTP server without a socket) on a fresh test database. */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { BorrowingService, JOB_ANSWER_TIMER, JOB_SEND } from '../../src/app/borrowing-service.ts';
 import { ConfigService } from '../../src/app/config-service.ts';
+import { JobService } from '../../src/app/job-service.ts';
+import { QueueService } from '../../src/app/queues.ts';
+import { createWorker, type Worker } from '../../src/worker/worker.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
-import type { Storage } from '../../src/app/ports.ts';
+import type { PartnerAdapter, PartnerAnswer, Storage } from '../../src/app/ports.ts';
 import { TokenService } from '../../src/app/token-service.ts';
 import type { Role } from '../../src/domain/access/roles.ts';
 import { buildServer } from '../../src/http/server.ts';
@@ -17,7 +21,15 @@ export interface TestApp {
   readonly config: ConfigService;
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
+  readonly borrowing: BorrowingService;
   readonly clock: FakeClock;
+  /** Scripted answers per partner code, taken in order (a missing answer: the partner stays silent). */
+  readonly script: Map<string, (PartnerAnswer | undefined)[]>;
+  /** Partner codes in the order requests were sent to them. */
+  readonly sent: string[];
+  /** A worker over the test database; `drain()` runs every due job. */
+  readonly worker: Worker;
+  drain(): Promise<number>;
   /** A token of each role. */
   readonly tokenFor: Record<Role, string>;
   /** inject() as the admin unless another token (or none: null) is given. */
@@ -33,6 +45,25 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const config = new ConfigService(deps);
   const transfer = new ConfigTransfer(deps);
   const tokens = new TokenService(deps);
+  const script = new Map<string, (PartnerAnswer | undefined)[]>();
+  const sent: string[] = [];
+  const scripted: PartnerAdapter = {
+    async send(_request, partner) {
+      sent.push(partner.code);
+      return script.get(partner.code)?.shift();
+    },
+  };
+  const borrowing = new BorrowingService({ ...deps, adapterFor: () => scripted });
+  const worker = createWorker({
+    storage,
+    clock,
+    workerId: 'test-worker',
+    random: () => 0.5,
+    handlers: {
+      [JOB_SEND]: (job) => borrowing.runSend(job.payload as { requestId: string; entry: number }),
+      [JOB_ANSWER_TIMER]: (job) => borrowing.runAnswerTimer(job.payload as { requestId: string; entry: number }),
+    },
+  });
   const tokenFor = {} as Record<Role, string>;
   for (const role of ['admin', 'partners-manager', 'operator', 'read-only'] as const) {
     tokenFor[role] = (await tokens.create({ name: `test ${role}`, role })).secret;
@@ -41,6 +72,9 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     config,
     transfer,
     tokens,
+    borrowing,
+    queues: new QueueService(deps),
+    jobs: new JobService(deps),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo: async () => false },
   });
@@ -50,7 +84,16 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     config,
     transfer,
     tokens,
+    borrowing,
     clock,
+    script,
+    sent,
+    worker,
+    async drain() {
+      let ran = 0;
+      while ((await worker.runOnce()) === 'ran') ran++;
+      return ran;
+    },
     tokenFor,
     call(method, url, options = {}) {
       const token = options.token === undefined ? tokenFor.admin : options.token;

@@ -35,6 +35,8 @@ const common = {
   borrowingWorkflow: optionalTextSchema,
   lendingWorkflow: optionalTextSchema,
   locateProfile: locateProfileSchema.nullable().default(null),
+  /** Days the partner has to answer before the request moves to the next partner (design.md, decision 5). */
+  respondWithinDays: positiveDaysSchema.default(5),
 };
 
 export const partnerSchema = z.discriminatedUnion(

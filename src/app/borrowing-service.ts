@@ -1,0 +1,269 @@
+/**
+ * Borrowing requests: creation (rules → rota → locate → first partner), staff actions, partners' answers, and the
+ * jobs that send requests and time partners out. Every change is saved with its history and its jobs in one
+ * transaction, guarded by the request's version.
+ */
+import type { Env } from '../domain/config/env-refs.ts';
+import type { Partner } from '../domain/config/partner.ts';
+import type { Patron } from '../domain/config/patron.ts';
+import { validate } from '../domain/config/validate.ts';
+import { InterlendError, invalid, notFound, problemError } from '../domain/errors.ts';
+import { type BorrowingRequest, CITATION_FIELDS, type Citation, newBorrowingRequestSchema } from '../domain/request/borrowing-request.ts';
+import { type Actor, allowedActions, BORROWING_MODEL, type BorrowingStatus } from '../domain/request/state-model.ts';
+import { locateStatic } from '../domain/rota/locate.ts';
+import { buildRota, type RotaSkip } from '../domain/rota/rota-building.ts';
+import { evaluateRules } from '../domain/rota/rule-evaluation.ts';
+import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
+import type { Clock, HistoryEntry, IdSource, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, Storage } from './ports.ts';
+
+export const JOB_SEND = 'rota.send';
+export const JOB_ANSWER_TIMER = 'rota.answer-timer';
+
+export interface BorrowingServiceDeps {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly env: Env;
+  /** The adapter that sends to a partner of its profile type. */
+  readonly adapterFor: (partner: Partner) => PartnerAdapter;
+}
+
+interface Change {
+  readonly request: BorrowingRequest;
+  readonly effects: readonly Effect[];
+  readonly history: readonly Omit<HistoryEntry, 'id' | 'requestId' | 'at'>[];
+}
+
+const MAX_SAVE_TRIES = 3;
+
+export class BorrowingService {
+  constructor(private readonly deps: BorrowingServiceDeps) {}
+
+  async create(input: unknown, actor: string): Promise<BorrowingRequest> {
+    const parsed = validate(newBorrowingRequestSchema, input);
+    if (!parsed.ok) throw invalid(parsed.problems);
+    const data = parsed.value;
+    const id = this.deps.ids.newId();
+    const now = this.deps.clock.now();
+    return this.deps.storage.transaction(async (repos) => {
+      const patron = await this.patronFor(repos, data.patron);
+      const pickupLibrary = await this.pickupLibrary(repos, data.pickupLibrary, patron);
+      const libraries = await repos.config('libraries').all();
+      const rsLibrary = libraries.find((l) => l.doc.code === pickupLibrary && l.doc.isResourceSharing) ?? libraries.find((l) => l.doc.isResourceSharing);
+      const citation = Object.fromEntries(CITATION_FIELDS.map((field) => [field, data[field]])) as Citation;
+      let request: BorrowingRequest = {
+        id,
+        status: 'CREATED',
+        patron: patron.primaryId,
+        userGroup: patron.userGroup,
+        citation,
+        requestedFormat: data.requestedFormat,
+        citationType: data.citationType,
+        pickupLibrary,
+        resourceSharingLibrary: rsLibrary?.doc.code ?? null,
+        neededBy: data.neededBy,
+        levelOfService: data.levelOfService,
+        patronNote: data.patronNote,
+        ruleTrace: [],
+        rota: [],
+        rotaSkips: [],
+        current: null,
+        statusReason: null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      };
+      const history: Change['history'][number][] = [{ actor, action: 'create', fromStatus: null, toStatus: 'CREATED', reason: null, partner: null }];
+      const located = await this.locate(repos, request, patron, now);
+      history.push(...located.history);
+      request = located.request;
+      await repos.borrowing.insert(request);
+      await this.record(repos, request, located.effects, history, now);
+      return request;
+    });
+  }
+
+  async get(id: string): Promise<{ request: BorrowingRequest; history: HistoryEntry[]; allowedActions: string[] }> {
+    const request = await this.deps.storage.read.borrowing.get(id);
+    if (!request) throw notFound(`borrowing request ${id}`);
+    return { request, history: await this.deps.storage.read.borrowing.history(id), allowedActions: allowedActions(BORROWING_MODEL, request.status, 'staff') };
+  }
+
+  list(query: RequestListQuery) {
+    return this.deps.storage.read.borrowing.list(query);
+  }
+
+  /** A staff action (or a partner's answer recorded by staff) on a request. */
+  async act(id: string, action: string, by: Actor, actor: string, reason?: string): Promise<BorrowingRequest> {
+    if (action === 'relocate') return this.relocate(id, actor, reason);
+    return this.change(id, async (request, repos) => {
+      const ctx = await this.walkContext(repos, reason);
+      const step = applyAction(request, action, by, ctx);
+      if (!step.ok) throw new InterlendError('ILL_ERR_INVALID_TRANSITION', step.reason, [{ path: 'action', message: step.reason }]);
+      const partner = request.current === null ? null : request.rota[request.current]!.partner;
+      return { request: step.request, effects: step.effects, history: [{ actor, action, fromStatus: step.from, toStatus: step.to, reason: reason ?? null, partner }] };
+    });
+  }
+
+  /** Runs a `rota.send` job: hands the request to the current partner's adapter and applies an immediate answer. */
+  async runSend(payload: { requestId: string; entry: number }): Promise<void> {
+    const request = await this.deps.storage.read.borrowing.get(payload.requestId);
+    if (!request || !this.stillWith(request, payload.entry)) return; // moved on meanwhile: nothing to send
+    const entry = request.rota[payload.entry]!;
+    const partner = (await this.deps.storage.read.config('partners').findByKey(entry.partner))?.doc;
+    if (!partner) {
+      await this.answer(payload.requestId, payload.entry, { action: 'send-failed', reason: `partner ${entry.partner} no longer exists` });
+      return;
+    }
+    const answer = await this.deps.adapterFor(partner).send(request, partner);
+    if (answer) await this.answer(payload.requestId, payload.entry, answer);
+  }
+
+  /** Runs a `rota.answer-timer` job: a partner that has not answered in its days loses the request. */
+  async runAnswerTimer(payload: { requestId: string; entry: number }): Promise<void> {
+    await this.change(payload.requestId, async (request, repos) => {
+      const entry = request.rota[payload.entry];
+      if (request.current !== payload.entry || request.status !== 'REQUEST_SENT_TO_PARTNER' || entry?.state !== 'SENT') return undefined;
+      const days = Math.round((Date.parse(entry.answerBy ?? request.updatedAt) - Date.parse(entry.sentAt ?? request.updatedAt)) / 86_400_000);
+      const reason = `no answer within ${days} day${days === 1 ? '' : 's'}`;
+      const step = applyAction(request, 'no-answer', 'system', await this.walkContext(repos, reason));
+      if (!step.ok) return undefined;
+      return { request: step.request, effects: step.effects, history: [{ actor: 'system', action: 'no-answer', fromStatus: step.from, toStatus: step.to, reason, partner: entry.partner }] };
+    });
+  }
+
+  /** A partner's answer about rota entry `entry`; ignored when the request has left that partner meanwhile. */
+  async answer(requestId: string, entry: number, answer: PartnerAnswer): Promise<BorrowingRequest | undefined> {
+    let result: BorrowingRequest | undefined;
+    await this.change(requestId, async (request, repos) => {
+      if (request.current !== entry) return undefined;
+      const partner = request.rota[entry]!.partner;
+      const step = applyAction(request, answer.action, answer.action.endsWith('-failed') || answer.action === 'exported' ? 'system' : 'partner', await this.walkContext(repos, answer.reason));
+      if (!step.ok) return undefined;
+      result = step.request;
+      return { request: step.request, effects: step.effects, history: [{ actor: `partner:${partner}`, action: answer.action, fromStatus: step.from, toStatus: step.to, reason: answer.reason ?? null, partner }] };
+    });
+    return result;
+  }
+
+  private async relocate(id: string, actor: string, reason?: string): Promise<BorrowingRequest> {
+    return this.change(id, async (request, repos) => {
+      if (!allowedActions(BORROWING_MODEL, request.status, 'staff').includes('relocate')) {
+        throw new InterlendError('ILL_ERR_INVALID_TRANSITION', `relocate is not allowed now; allowed now: ${allowedActions(BORROWING_MODEL, request.status, 'staff').join(', ') || 'nothing'}`);
+      }
+      const patron = await this.patronFor(repos, request.patron, { forRelocate: true });
+      const now = this.deps.clock.now();
+      const located = await this.locate(repos, { ...request, rota: [], rotaSkips: [], current: null }, patron, now);
+      const history = located.history.map((h, i) => (i === 0 ? { ...h, actor, action: 'relocate', fromStatus: request.status, reason: reason ?? null } : h));
+      return { request: located.request, effects: located.effects, history };
+    });
+  }
+
+  /** Rules → templates → rota → locate → the first partner (or Locate failed). */
+  private async locate(repos: Repositories, request: BorrowingRequest, patron: Patron, now: string) {
+    const rules = (await repos.config('rota-rules').all()).map((r) => r.doc);
+    const outcome = evaluateRules(rules, {
+      REQUESTED_FORMAT: request.requestedFormat,
+      CITATION_TYPE: request.citationType,
+      USER_GROUP: request.userGroup,
+      PICKUP_LIBRARY: request.pickupLibrary,
+      RESOURCE_SHARING_LIBRARY: request.resourceSharingLibrary,
+      LEVEL_OF_SERVICE: request.levelOfService,
+    });
+    const templateByCode = new Map((await repos.config('rota-templates').all()).map((t) => [t.doc.code, t.doc]));
+    const partnerByCode = new Map((await repos.config('partners').all()).map((p) => [p.doc.code, p.doc]));
+    const guestRefusal = (partner: Partner) =>
+      patron.isGuest && partner.profileType === 'NCIP' && !partner.ncip.generalInformation.enableServiceForGuestUser ? `partner ${partner.code} does not serve guest users` : undefined;
+    const built = buildRota({ templates: outcome.templates.map((t) => t.code), templateByCode, partnerByCode, seed: request.id, exclude: guestRefusal });
+    if (patron.isGuest && built.entries.length === 0 && built.skips.some((s) => s.reason.endsWith('does not serve guest users'))) {
+      const partners = built.skips.filter((s) => s.reason.endsWith('does not serve guest users')).map((s) => s.code);
+      throw problemError('ILL_ERR_NOT_ALLOWED', [{ path: 'patron', message: `${patron.primaryId} is a guest user, and no partner of the rota serves guests (${partners.join(', ')})` }]);
+    }
+    const skips: RotaSkip[] = [...built.skips];
+    const rota = built.entries.filter((entry) => {
+      const partner = partnerByCode.get(entry.partner)!;
+      if (!partner.locateProfile) return true; // no locate profile: the partner stays (ILLiad, design.md decision 4)
+      const answer = locateStatic(partner, request.citation);
+      if (!answer.holds) skips.push({ kind: 'partner', code: entry.partner, template: entry.template, reason: `not located: ${answer.reason}` });
+      return answer.holds;
+    });
+    let located: BorrowingRequest = { ...request, status: 'LOCATE_IN_PROCESS', ruleTrace: outcome.trace, rota, rotaSkips: skips, current: null, updatedAt: now };
+    const history: Change['history'][number][] = [{ actor: 'system', action: 'locate', fromStatus: request.status, toStatus: 'LOCATE_IN_PROCESS', reason: null, partner: null }];
+    if (rota.length === 0) {
+      const why = outcome.templates.length === 0 ? 'no rota assignment rule matched the request' : 'no partner is left in the rota after locate';
+      located = { ...located, status: 'LOCATE_FAILED', statusReason: why };
+      history.push({ actor: 'system', action: 'locate-failed', fromStatus: 'LOCATE_IN_PROCESS', toStatus: 'LOCATE_FAILED', reason: why, partner: null });
+      return { request: located, effects: [] as Effect[], history };
+    }
+    const ctx: WalkContext = { now, partners: partnerByCode };
+    const first = moveOn(located, ctx);
+    history.push({ actor: 'system', action: 'send-to-first', fromStatus: 'LOCATE_IN_PROCESS', toStatus: first.request.status, reason: null, partner: rota[0]!.partner });
+    return { request: first.request, effects: first.effects, history };
+  }
+
+  private stillWith(request: BorrowingRequest, entry: number): boolean {
+    return request.current === entry && request.status === 'REQUEST_SENT_TO_PARTNER' && request.rota[entry]?.state === 'SENT';
+  }
+
+  private async walkContext(repos: Repositories, reason?: string): Promise<WalkContext> {
+    const partners = new Map((await repos.config('partners').all()).map((p) => [p.doc.code, p.doc]));
+    return { now: this.deps.clock.now(), partners, ...(reason === undefined ? {} : { reason }) };
+  }
+
+  /**
+   * Loads, changes and saves a request in one transaction with its history and jobs. A concurrent save (the
+   * version moved on) is retried from a fresh read; `work` returning undefined means "nothing to do".
+   */
+  private async change(id: string, work: (request: BorrowingRequest, repos: Repositories) => Promise<Change | undefined>): Promise<BorrowingRequest> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.deps.storage.transaction(async (repos) => {
+        const request = await repos.borrowing.get(id);
+        if (!request) throw notFound(`borrowing request ${id}`);
+        const change = await work(request, repos);
+        if (!change) return { saved: true as const, request };
+        const next = { ...change.request, version: request.version + 1, updatedAt: this.deps.clock.now() };
+        if (!(await repos.borrowing.update(next))) return { saved: false as const, request };
+        await this.record(repos, next, change.effects, change.history, next.updatedAt);
+        return { saved: true as const, request: next };
+      });
+      if (outcome.saved) return outcome.request;
+      if (attempt >= MAX_SAVE_TRIES) throw new InterlendError('ILL_ERR_CONFLICT', `borrowing request ${id} was changed by someone else meanwhile; try again`);
+    }
+  }
+
+  private async record(repos: Repositories, request: BorrowingRequest, effects: readonly Effect[], history: Change['history'], now: string): Promise<void> {
+    for (const entry of history) await repos.borrowing.addHistory({ ...entry, id: this.deps.ids.newId(), requestId: request.id, at: now });
+    for (const effect of effects) {
+      const payload = { requestId: effect.requestId, entry: effect.entry };
+      if (effect.type === 'send') await repos.jobs.enqueue({ type: JOB_SEND, key: effect.key, payload }, this.deps.ids.newId(), now);
+      else await repos.jobs.enqueue({ type: JOB_ANSWER_TIMER, key: effect.key, payload, runAt: effect.at }, this.deps.ids.newId(), now);
+    }
+  }
+
+  private async patronFor(repos: Repositories, primaryId: string, options: { forRelocate?: boolean } = {}): Promise<Patron> {
+    const found = (await repos.config('patrons').findByKey(primaryId))?.doc;
+    if (!found) throw problemError('ILL_ERR_REFERENCE_NOT_FOUND', [{ path: 'patron', message: `names patron ${primaryId}, who does not exist` }]);
+    if (options.forRelocate) return found;
+    if (found.status !== 'ACTIVE') throw problemError('ILL_ERR_NOT_ALLOWED', [{ path: 'patron', message: `patron ${primaryId} is inactive` }]);
+    if (found.blocks.length) {
+      const blocks = found.blocks.map((b) => (b.note ? `${b.code} (${b.note})` : b.code)).join(', ');
+      throw problemError('ILL_ERR_NOT_ALLOWED', [{ path: 'patron', message: `patron ${primaryId} is blocked: ${blocks}` }]);
+    }
+    const today = this.deps.clock.now().slice(0, 10);
+    if (found.expiryDate && found.expiryDate < today) throw problemError('ILL_ERR_NOT_ALLOWED', [{ path: 'patron', message: `patron ${primaryId} expired on ${found.expiryDate}` }]);
+    return found;
+  }
+
+  private async pickupLibrary(repos: Repositories, asked: string | null, patron: Patron): Promise<string> {
+    const institution = await repos.institution.get();
+    const code = asked ?? patron.pickupLibrary ?? institution?.doc.defaultPickupLibrary ?? null;
+    const path = asked ? 'pickupLibrary' : 'patron';
+    if (!code) throw problemError('ILL_ERR_VALIDATION', [{ path: 'pickupLibrary', message: 'is required: neither the patron nor the institution has a default pickup library' }]);
+    const library = (await repos.config('libraries').findByKey(code))?.doc;
+    if (!library) throw problemError('ILL_ERR_REFERENCE_NOT_FOUND', [{ path, message: `names library ${code}, which does not exist` }]);
+    if (!library.isPickup) throw problemError('ILL_ERR_NOT_ALLOWED', [{ path, message: `library ${code} is not a pickup library` }]);
+    return code;
+  }
+}
+
+export type { BorrowingStatus };

@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { BorrowingRequestRepository, HistoryEntry } from '../app/ports.ts';
+import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
+import type { BorrowingStatus } from '../domain/request/state-model.ts';
+import type { Database, RequestHistoryRow } from './schema.ts';
+
+const toHistory = (row: RequestHistoryRow): HistoryEntry => ({
+  id: row.id,
+  requestId: row.request_id,
+  at: row.at,
+  actor: row.actor,
+  action: row.action,
+  fromStatus: row.from_status as BorrowingStatus | null,
+  toStatus: row.to_status as BorrowingStatus,
+  reason: row.reason,
+  partner: row.partner,
+});
+
+/** Requests are kept whole as JSON; status, patron and times are columns for the queues. */
+export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepository {
+  const row = (r: BorrowingRequest) => ({
+    id: r.id,
+    status: r.status,
+    patron: r.patron,
+    data: JSON.stringify(r),
+    version: r.version,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  });
+  return {
+    async insert(request) {
+      await db.insertInto('borrowing_request').values(row(request)).execute();
+    },
+    async update(request) {
+      const { id: _id, created_at: _created, ...changes } = row(request);
+      const result = await db
+        .updateTable('borrowing_request')
+        .set(changes)
+        .where('id', '=', request.id)
+        .where('version', '=', request.version - 1)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async get(id) {
+      const found = await db.selectFrom('borrowing_request').select('data').where('id', '=', id).executeTakeFirst();
+      return found && (JSON.parse(found.data) as BorrowingRequest);
+    },
+    async list(query) {
+      let select = db.selectFrom('borrowing_request');
+      if (query.statuses?.length) select = select.where('status', 'in', [...query.statuses]);
+      if (query.patron) select = select.where('patron', '=', query.patron);
+      if (query.unchangedSince) select = select.where('updated_at', '<', query.unchangedSince);
+      const rows = await select.select('data').orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
+      const counted = await select.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+      return { items: rows.map((r) => JSON.parse(r.data) as BorrowingRequest), total: Number(counted.count) };
+    },
+    async countByStatus() {
+      const rows = await db.selectFrom('borrowing_request').select(['status', (eb) => eb.fn.countAll().as('count')]).groupBy('status').execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+    },
+    async addHistory(entry) {
+      // Ids made in one millisecond need not sort in order; a per-request sequence keeps the history's order.
+      // Writers of one request are serialized by its version, so max + 1 cannot collide.
+      const last = await db
+        .selectFrom('request_history')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .where('request_id', '=', entry.requestId)
+        .executeTakeFirst();
+      await db
+        .insertInto('request_history')
+        .values({
+          id: entry.id,
+          request_id: entry.requestId,
+          seq: Number(last?.seq ?? 0) + 1,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          from_status: entry.fromStatus,
+          to_status: entry.toStatus,
+          reason: entry.reason,
+          partner: entry.partner,
+        })
+        .execute();
+    },
+    async history(requestId) {
+      const rows = await db.selectFrom('request_history').selectAll().where('request_id', '=', requestId).orderBy('seq').execute();
+      return rows.map(toHistory);
+    },
+  };
+}
