@@ -14,6 +14,7 @@ import { locateStatic } from '../domain/rota/locate.ts';
 import { buildRota, type RotaSkip } from '../domain/rota/rota-building.ts';
 import { evaluateRules } from '../domain/rota/rule-evaluation.ts';
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
+import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
 import type { Clock, HistoryEntry, IdSource, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, Storage } from './ports.ts';
 
 export const JOB_SEND = 'rota.send';
@@ -37,6 +38,8 @@ interface Change {
 const MAX_SAVE_TRIES = 3;
 
 export class BorrowingService {
+  private readonly configCache = new ConfigCache();
+
   constructor(private readonly deps: BorrowingServiceDeps) {}
 
   async create(input: unknown, actor: string): Promise<BorrowingRequest> {
@@ -46,10 +49,11 @@ export class BorrowingService {
     const id = this.deps.ids.newId();
     const now = this.deps.clock.now();
     return this.deps.storage.transaction(async (repos) => {
+      const config = await this.configCache.get(repos);
       const patron = await this.patronFor(repos, data.patron);
-      const pickupLibrary = await this.pickupLibrary(repos, data.pickupLibrary, patron);
-      const libraries = await repos.config('libraries').all();
-      const rsLibrary = libraries.find((l) => l.doc.code === pickupLibrary && l.doc.isResourceSharing) ?? libraries.find((l) => l.doc.isResourceSharing);
+      const pickupLibrary = this.pickupLibrary(config, data.pickupLibrary, patron);
+      const libraries = [...config.libraries.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
+      const rsLibrary = libraries.find((l) => l.code === pickupLibrary && l.isResourceSharing) ?? libraries.find((l) => l.isResourceSharing);
       const citation = Object.fromEntries(CITATION_FIELDS.map((field) => [field, data[field]])) as Citation;
       let request: BorrowingRequest = {
         id,
@@ -60,7 +64,7 @@ export class BorrowingService {
         requestedFormat: data.requestedFormat,
         citationType: data.citationType,
         pickupLibrary,
-        resourceSharingLibrary: rsLibrary?.doc.code ?? null,
+        resourceSharingLibrary: rsLibrary?.code ?? null,
         neededBy: data.neededBy,
         levelOfService: data.levelOfService,
         patronNote: data.patronNote,
@@ -74,7 +78,7 @@ export class BorrowingService {
         version: 1,
       };
       const history: Change['history'][number][] = [{ actor, action: 'create', fromStatus: null, toStatus: 'CREATED', reason: null, partner: null }];
-      const located = await this.locate(repos, request, patron, now);
+      const located = this.locate(config, request, patron, now);
       history.push(...located.history);
       request = located.request;
       await repos.borrowing.insert(request);
@@ -110,7 +114,7 @@ export class BorrowingService {
     const request = await this.deps.storage.read.borrowing.get(payload.requestId);
     if (!request || !this.stillWith(request, payload.entry)) return; // moved on meanwhile: nothing to send
     const entry = request.rota[payload.entry]!;
-    const partner = (await this.deps.storage.read.config('partners').findByKey(entry.partner))?.doc;
+    const partner = (await this.configCache.get(this.deps.storage.read)).partners.get(entry.partner);
     if (!partner) {
       await this.answer(payload.requestId, payload.entry, { action: 'send-failed', reason: `partner ${entry.partner} no longer exists` });
       return;
@@ -153,16 +157,15 @@ export class BorrowingService {
       }
       const patron = await this.patronFor(repos, request.patron, { forRelocate: true });
       const now = this.deps.clock.now();
-      const located = await this.locate(repos, { ...request, rota: [], rotaSkips: [], current: null }, patron, now);
+      const located = this.locate(await this.configCache.get(repos), { ...request, rota: [], rotaSkips: [], current: null }, patron, now);
       const history = located.history.map((h, i) => (i === 0 ? { ...h, actor, action: 'relocate', fromStatus: request.status, reason: reason ?? null } : h));
       return { request: located.request, effects: located.effects, history };
     });
   }
 
   /** Rules → templates → rota → locate → the first partner (or Locate failed). */
-  private async locate(repos: Repositories, request: BorrowingRequest, patron: Patron, now: string) {
-    const rules = (await repos.config('rota-rules').all()).map((r) => r.doc);
-    const outcome = evaluateRules(rules, {
+  private locate(config: ConfigSnapshot, request: BorrowingRequest, patron: Patron, now: string) {
+    const outcome = evaluateRules(config.rules, {
       REQUESTED_FORMAT: request.requestedFormat,
       CITATION_TYPE: request.citationType,
       USER_GROUP: request.userGroup,
@@ -170,8 +173,8 @@ export class BorrowingService {
       RESOURCE_SHARING_LIBRARY: request.resourceSharingLibrary,
       LEVEL_OF_SERVICE: request.levelOfService,
     });
-    const templateByCode = new Map((await repos.config('rota-templates').all()).map((t) => [t.doc.code, t.doc]));
-    const partnerByCode = new Map((await repos.config('partners').all()).map((p) => [p.doc.code, p.doc]));
+    const templateByCode = config.templates;
+    const partnerByCode = config.partners;
     const guestRefusal = (partner: Partner) =>
       patron.isGuest && partner.profileType === 'NCIP' && !partner.ncip.generalInformation.enableServiceForGuestUser ? `partner ${partner.code} does not serve guest users` : undefined;
     const built = buildRota({ templates: outcome.templates.map((t) => t.code), templateByCode, partnerByCode, seed: request.id, exclude: guestRefusal });
@@ -206,7 +209,7 @@ export class BorrowingService {
   }
 
   private async walkContext(repos: Repositories, reason?: string): Promise<WalkContext> {
-    const partners = new Map((await repos.config('partners').all()).map((p) => [p.doc.code, p.doc]));
+    const { partners } = await this.configCache.get(repos);
     return { now: this.deps.clock.now(), partners, ...(reason === undefined ? {} : { reason }) };
   }
 
@@ -232,7 +235,7 @@ export class BorrowingService {
   }
 
   private async record(repos: Repositories, request: BorrowingRequest, effects: readonly Effect[], history: Change['history'], now: string): Promise<void> {
-    for (const entry of history) await repos.borrowing.addHistory({ ...entry, id: this.deps.ids.newId(), requestId: request.id, at: now });
+    await repos.borrowing.addHistory(history.map((entry) => ({ ...entry, id: this.deps.ids.newId(), requestId: request.id, at: now })));
     for (const effect of effects) {
       const payload = { requestId: effect.requestId, entry: effect.entry };
       if (effect.type === 'send') await repos.jobs.enqueue({ type: JOB_SEND, key: effect.key, payload }, this.deps.ids.newId(), now);
@@ -254,12 +257,11 @@ export class BorrowingService {
     return found;
   }
 
-  private async pickupLibrary(repos: Repositories, asked: string | null, patron: Patron): Promise<string> {
-    const institution = await repos.institution.get();
-    const code = asked ?? patron.pickupLibrary ?? institution?.doc.defaultPickupLibrary ?? null;
+  private pickupLibrary(config: ConfigSnapshot, asked: string | null, patron: Patron): string {
+    const code = asked ?? patron.pickupLibrary ?? config.institution?.defaultPickupLibrary ?? null;
     const path = asked ? 'pickupLibrary' : 'patron';
     if (!code) throw problemError('ILL_ERR_VALIDATION', [{ path: 'pickupLibrary', message: 'is required: neither the patron nor the institution has a default pickup library' }]);
-    const library = (await repos.config('libraries').findByKey(code))?.doc;
+    const library = config.libraries.get(code);
     if (!library) throw problemError('ILL_ERR_REFERENCE_NOT_FOUND', [{ path, message: `names library ${code}, which does not exist` }]);
     if (!library.isPickup) throw problemError('ILL_ERR_NOT_ALLOWED', [{ path, message: `library ${code} is not a pickup library` }]);
     return code;

@@ -187,7 +187,8 @@ export interface BorrowingRequestRepository {
   get(id: string): Promise<BorrowingRequest | undefined>;
   list(query: RequestListQuery): Promise<Page<BorrowingRequest>>;
   countByStatus(): Promise<Partial<Record<BorrowingStatus, number>>>;
-  addHistory(entry: HistoryEntry): Promise<void>;
+  /** Appends to the request's history, in the order given. */
+  addHistory(entries: readonly HistoryEntry[]): Promise<void>;
   history(requestId: string): Promise<HistoryEntry[]>;
 }
 
@@ -213,6 +214,8 @@ export interface Repositories {
   readonly institution: InstitutionRepository;
   readonly tokens: TokenRepository;
   readonly settings: SettingRepository;
+  /** Changes whenever any configuration object or the institution is written. */
+  configVersion(): Promise<string>;
   readonly jobs: JobRepository;
   readonly borrowing: BorrowingRequestRepository;
 }

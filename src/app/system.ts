@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import type { Clock, IdSource } from './ports.ts';
 
 export const systemClock: Clock = { now: () => new Date().toISOString() };
@@ -11,8 +11,23 @@ function base32(bytes: Uint8Array, length: number): string {
   return out;
 }
 
+/** Random bytes drawn from a pool refilled 4 KiB at a time: one system call for 256 ids instead of one each. */
+function randomPool(): (count: number) => Uint8Array {
+  const pool = Buffer.alloc(4096);
+  let used = pool.length;
+  return (count) => {
+    if (used + count > pool.length) {
+      randomFillSync(pool);
+      used = 0;
+    }
+    used += count;
+    return pool.subarray(used - count, used);
+  };
+}
+
 /** ULID-style ids: 10 characters of time then 16 of randomness, so ids sort by creation. */
 export function randomIdSource(clock: () => number = Date.now): IdSource {
+  const random = randomPool();
   return {
     newId() {
       let time = clock();
@@ -21,7 +36,7 @@ export function randomIdSource(clock: () => number = Date.now): IdSource {
         head = CROCKFORD[time % 32] + head;
         time = Math.floor(time / 32);
       }
-      return head + base32(randomBytes(16), 16);
+      return head + base32(random(16), 16);
     },
     newToken: () => `il_${randomBytes(32).toString('base64url')}`,
   };

@@ -58,28 +58,33 @@ export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepos
       const rows = await db.selectFrom('borrowing_request').select(['status', (eb) => eb.fn.countAll().as('count')]).groupBy('status').execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
     },
-    async addHistory(entry) {
+    async addHistory(entries) {
+      if (entries.length === 0) return;
       // Ids made in one millisecond need not sort in order; a per-request sequence keeps the history's order.
       // Writers of one request are serialized by its version, so max + 1 cannot collide.
+      const requestId = entries[0]!.requestId;
       const last = await db
         .selectFrom('request_history')
         .select((eb) => eb.fn.max('seq').as('seq'))
-        .where('request_id', '=', entry.requestId)
+        .where('request_id', '=', requestId)
         .executeTakeFirst();
+      const first = Number(last?.seq ?? 0) + 1;
       await db
         .insertInto('request_history')
-        .values({
-          id: entry.id,
-          request_id: entry.requestId,
-          seq: Number(last?.seq ?? 0) + 1,
-          at: entry.at,
-          actor: entry.actor,
-          action: entry.action,
-          from_status: entry.fromStatus,
-          to_status: entry.toStatus,
-          reason: entry.reason,
-          partner: entry.partner,
-        })
+        .values(
+          entries.map((entry, i) => ({
+            id: entry.id,
+            request_id: entry.requestId,
+            seq: first + i,
+            at: entry.at,
+            actor: entry.actor,
+            action: entry.action,
+            from_status: entry.fromStatus,
+            to_status: entry.toStatus,
+            reason: entry.reason,
+            partner: entry.partner,
+          })),
+        )
         .execute();
     },
     async history(requestId) {

@@ -8,6 +8,13 @@ import { InterlendError } from '../domain/errors.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
 import type { ConfigObjectRow, Database } from './schema.ts';
 
+export const CONFIG_VERSION_KEY = 'config.version';
+
+export async function bumpConfigVersion(db: Kysely<Database>): Promise<void> {
+  await sql`insert into setting (key, value) values (${CONFIG_VERSION_KEY}, '1')
+    on conflict (key) do update set value = cast(cast(setting.value as integer) + 1 as text)`.execute(db);
+}
+
 /** Byte order on both databases, so lists and exports sort the same on SQLite and PostgreSQL. */
 export function byteOrder(dialect: Dialect, column: string) {
   return dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql.ref(column);
@@ -93,6 +100,14 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
     }
   }
 
+  /**
+   * Every configuration write moves a counter in the same transaction, so that a cache of the configuration (the
+   * rota engine keeps one) can tell with one small read that it is stale, in this process or in another.
+   */
+  async function bumpVersion(): Promise<void> {
+    await bumpConfigVersion(typedDb);
+  }
+
   const order = spec.ordered ? sql.ref('position') : byteOrder(dialect, 'code');
 
   return {
@@ -118,6 +133,7 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
         await db.insertInto(name).values(toRow(object)).execute();
         await writeDependents(object);
       }, object);
+      await bumpVersion();
     },
     async update(object) {
       const before = await db.selectFrom(name).select('code').where('id', '=', object.id).executeTakeFirstOrThrow();
@@ -127,17 +143,20 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
         await db.updateTable(name).set(changes).where('id', '=', object.id).execute();
         await writeDependents(object);
       }, object);
+      await bumpVersion();
     },
     async delete(id) {
       const row = await db.selectFrom(name).select('code').where('id', '=', id).executeTakeFirst();
       if (!row) return;
       await removeDependents(id, row.code);
       await db.deleteFrom(name).where('id', '=', id).execute();
+      await bumpVersion();
     },
     async reorder(idsInOrder) {
       for (const [index, id] of idsInOrder.entries()) {
         await db.updateTable(name).set({ position: index + 1 }).where('id', '=', id).execute();
       }
+      await bumpVersion();
     },
   };
 }

@@ -52,7 +52,22 @@ export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  // Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep the recent ones. The driver
+  // runs each statement to completion synchronously, so one statement is never in use twice at once.
+  const statements = new Map<string, SQLite.Statement>();
+  const database = {
+    close: () => connection.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= 500) statements.clear();
+        statement = connection.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { db, dialect: 'sqlite', description: settings.file, close: () => db.destroy() };
 }
 

@@ -4,7 +4,7 @@ import type { Role } from '../domain/access/roles.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { ConfigKind } from '../domain/config/kinds.ts';
 import { borrowingRepository } from './borrowing-repository.ts';
-import { configRepository } from './config-repository.ts';
+import { bumpConfigVersion, CONFIG_VERSION_KEY, configRepository } from './config-repository.ts';
 import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
@@ -64,6 +64,7 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
           .values(values)
           .onConflict((oc) => oc.column('id').doUpdateSet({ data: values.data, updated_at: values.updated_at }))
           .execute();
+        await bumpConfigVersion(db);
       },
     },
     tokens: {
@@ -104,6 +105,7 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
         return Number(result.numUpdatedRows) > 0;
       },
     },
+    configVersion: async () => (await db.selectFrom('setting').select('value').where('key', '=', CONFIG_VERSION_KEY).executeTakeFirst())?.value ?? '0',
     settings: {
       async get(key) {
         return (await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst())?.value;

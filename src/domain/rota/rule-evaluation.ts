@@ -64,32 +64,39 @@ export function evaluateRules(rules: readonly RotaRule[], attributes: RequestAtt
   const seen = new Set<string>();
   const trace: RuleTrace[] = [];
   let stoppedBy: string | undefined;
-  rules.forEach((rule, index) => {
-    const base = { rule: rule.name, position: index + 1 };
-    if (stoppedBy !== undefined) {
-      trace.push({ ...base, matched: false, reason: `not reached: rule ${stoppedBy} stops here`, conditions: [], templates: [] });
-      return;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!;
+    const position = index + 1;
+    if (stoppedBy !== undefined || !rule.enabled) {
+      const reason = stoppedBy !== undefined ? `not reached: rule ${stoppedBy} stops here` : 'disabled';
+      trace.push({ rule: rule.name, position, matched: false, reason, conditions: [], templates: [] });
+      continue;
     }
-    if (!rule.enabled) {
-      trace.push({ ...base, matched: false, reason: 'disabled', conditions: [], templates: [] });
-      return;
-    }
-    const conditions = rule.conditions.map((condition) => {
+    // AND: the first condition that fails decides, so only the conditions looked at are traced.
+    const conditions: ConditionTrace[] = [];
+    let failed: ConditionTrace | undefined;
+    for (const condition of rule.conditions) {
       const actual = attributes[condition.parameter];
-      return { parameter: condition.parameter, operator: condition.operator, value: condition.value, actual, holds: conditionHolds(condition, actual) };
-    });
-    const failed = conditions.find((c) => !c.holds);
+      const traced: ConditionTrace = { parameter: condition.parameter, operator: condition.operator, value: condition.value, actual, holds: conditionHolds(condition, actual) };
+      conditions.push(traced);
+      if (!traced.holds) {
+        failed = traced;
+        break;
+      }
+    }
     if (failed) {
-      trace.push({ ...base, matched: false, reason: describeFailure(failed), conditions, templates: [] });
-      return;
+      // The reason names the failing condition and the request's value; the condition list is kept for matches.
+      trace.push({ rule: rule.name, position, matched: false, reason: describeFailure(failed), conditions: [], templates: [] });
+      continue;
     }
     const added = rule.templates.filter((code) => !seen.has(code));
     for (const code of added) {
       seen.add(code);
       templates.push({ code, rule: rule.name });
     }
-    trace.push({ ...base, matched: true, reason: rule.conditions.length ? 'all conditions hold' : 'no conditions: matches every request', conditions, templates: added });
+    const reason = rule.conditions.length ? 'all conditions hold' : 'no conditions: matches every request';
+    trace.push({ rule: rule.name, position, matched: true, reason, conditions, templates: added });
     if (rule.stopHere) stoppedBy = rule.name;
-  });
+  }
   return { templates, trace };
 }
