@@ -6,13 +6,14 @@
 import type { Env } from '../domain/config/env-refs.ts';
 import type { Partner } from '../domain/config/partner.ts';
 import type { Patron } from '../domain/config/patron.ts';
+import type { RotaRule } from '../domain/config/rota-rule.ts';
 import { validate } from '../domain/config/validate.ts';
 import { InterlendError, invalid, notFound, problemError } from '../domain/errors.ts';
 import { type BorrowingRequest, CITATION_FIELDS, type Citation, newBorrowingRequestSchema } from '../domain/request/borrowing-request.ts';
 import { type Actor, allowedActions, BORROWING_MODEL, type BorrowingStatus } from '../domain/request/state-model.ts';
 import { locateStatic } from '../domain/rota/locate.ts';
 import { buildRota, type RotaSkip } from '../domain/rota/rota-building.ts';
-import { evaluateRules } from '../domain/rota/rule-evaluation.ts';
+import { evaluateRules, type RequestAttributes, type RuleTrace } from '../domain/rota/rule-evaluation.ts';
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
 import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
 import type { Clock, HistoryEntry, IdSource, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, Storage } from './ports.ts';
@@ -39,16 +40,20 @@ const MAX_SAVE_TRIES = 3;
 
 export class BorrowingService {
   private readonly configCache = new ConfigCache();
+  /** Rule sets known to be stored (added only after the transaction that stored them committed). */
+  private readonly savedRuleSets = new Set<string>();
+  /** Stored rule sets by id, for rebuilding traces; they never change, so they never go stale. */
+  private readonly ruleSets = new Map<string, RotaRule[]>();
 
   constructor(private readonly deps: BorrowingServiceDeps) {}
 
-  async create(input: unknown, actor: string): Promise<BorrowingRequest> {
+  async create(input: unknown, actor: string): Promise<BorrowingRequest & { ruleTrace: readonly RuleTrace[] }> {
     const parsed = validate(newBorrowingRequestSchema, input);
     if (!parsed.ok) throw invalid(parsed.problems);
     const data = parsed.value;
     const id = this.deps.ids.newId();
     const now = this.deps.clock.now();
-    return this.deps.storage.transaction(async (repos) => {
+    const created = await this.deps.storage.transaction(async (repos) => {
       const config = await this.configCache.get(repos);
       const patron = await this.patronFor(repos, data.patron);
       const pickupLibrary = this.pickupLibrary(config, data.pickupLibrary, patron);
@@ -68,7 +73,7 @@ export class BorrowingService {
         neededBy: data.neededBy,
         levelOfService: data.levelOfService,
         patronNote: data.patronNote,
-        ruleTrace: [],
+        routing: null,
         rota: [],
         rotaSkips: [],
         current: null,
@@ -81,16 +86,38 @@ export class BorrowingService {
       const located = this.locate(config, request, patron, now);
       history.push(...located.history);
       request = located.request;
+      await this.saveRuleSet(repos, config, now);
       await repos.borrowing.insert(request);
-      await this.record(repos, request, located.effects, history, now);
-      return request;
+      await this.record(repos, request, located.effects, history, now, { first: true });
+      return { request, ruleTrace: located.ruleTrace, ruleSet: config.ruleSetId };
     });
+    this.savedRuleSets.add(created.ruleSet);
+    return { ...created.request, ruleTrace: created.ruleTrace };
   }
 
-  async get(id: string): Promise<{ request: BorrowingRequest; history: HistoryEntry[]; allowedActions: string[] }> {
+  async get(id: string): Promise<{ request: BorrowingRequest; ruleTrace: readonly RuleTrace[]; history: HistoryEntry[]; allowedActions: string[] }> {
     const request = await this.deps.storage.read.borrowing.get(id);
     if (!request) throw notFound(`borrowing request ${id}`);
-    return { request, history: await this.deps.storage.read.borrowing.history(id), allowedActions: allowedActions(BORROWING_MODEL, request.status, 'staff') };
+    return {
+      request,
+      ruleTrace: await this.ruleTraceOf(request),
+      history: await this.deps.storage.read.borrowing.history(id),
+      allowedActions: allowedActions(BORROWING_MODEL, request.status, 'staff'),
+    };
+  }
+
+  /** How each rota assignment rule decided for the request, rebuilt from the rule set and values it was routed by. */
+  async ruleTraceOf(request: BorrowingRequest): Promise<readonly RuleTrace[]> {
+    if (!request.routing) return [];
+    const { ruleSet, attributes } = request.routing;
+    let rules = this.ruleSets.get(ruleSet);
+    if (!rules) {
+      rules = await this.deps.storage.read.ruleSets.get(ruleSet);
+      if (!rules) return [];
+      if (this.ruleSets.size >= 100) this.ruleSets.clear();
+      this.ruleSets.set(ruleSet, rules);
+    }
+    return evaluateRules(rules, attributes).trace;
   }
 
   list(query: RequestListQuery) {
@@ -151,28 +178,40 @@ export class BorrowingService {
   }
 
   private async relocate(id: string, actor: string, reason?: string): Promise<BorrowingRequest> {
-    return this.change(id, async (request, repos) => {
+    let ruleSet: string | undefined;
+    const relocated = await this.change(id, async (request, repos) => {
       if (!allowedActions(BORROWING_MODEL, request.status, 'staff').includes('relocate')) {
         throw new InterlendError('ILL_ERR_INVALID_TRANSITION', `relocate is not allowed now; allowed now: ${allowedActions(BORROWING_MODEL, request.status, 'staff').join(', ') || 'nothing'}`);
       }
       const patron = await this.patronFor(repos, request.patron, { forRelocate: true });
       const now = this.deps.clock.now();
-      const located = this.locate(await this.configCache.get(repos), { ...request, rota: [], rotaSkips: [], current: null }, patron, now);
+      const config = await this.configCache.get(repos);
+      const located = this.locate(config, { ...request, rota: [], rotaSkips: [], current: null }, patron, now);
+      await this.saveRuleSet(repos, config, now);
+      ruleSet = config.ruleSetId;
       const history = located.history.map((h, i) => (i === 0 ? { ...h, actor, action: 'relocate', fromStatus: request.status, reason: reason ?? null } : h));
       return { request: located.request, effects: located.effects, history };
     });
+    if (ruleSet) this.savedRuleSets.add(ruleSet);
+    return relocated;
+  }
+
+  /** Stores the rule set a request is routed by, once per process and rule set (the insert ignores a known set). */
+  private async saveRuleSet(repos: Repositories, config: ConfigSnapshot, now: string): Promise<void> {
+    if (!this.savedRuleSets.has(config.ruleSetId)) await repos.ruleSets.save(config.ruleSetId, config.rules, now);
   }
 
   /** Rules → templates → rota → locate → the first partner (or Locate failed). */
   private locate(config: ConfigSnapshot, request: BorrowingRequest, patron: Patron, now: string) {
-    const outcome = evaluateRules(config.rules, {
+    const attributes: RequestAttributes = {
       REQUESTED_FORMAT: request.requestedFormat,
       CITATION_TYPE: request.citationType,
       USER_GROUP: request.userGroup,
       PICKUP_LIBRARY: request.pickupLibrary,
       RESOURCE_SHARING_LIBRARY: request.resourceSharingLibrary,
       LEVEL_OF_SERVICE: request.levelOfService,
-    });
+    };
+    const outcome = evaluateRules(config.rules, attributes);
     const templateByCode = config.templates;
     const partnerByCode = config.partners;
     const guestRefusal = (partner: Partner) =>
@@ -190,18 +229,18 @@ export class BorrowingService {
       if (!answer.holds) skips.push({ kind: 'partner', code: entry.partner, template: entry.template, reason: `not located: ${answer.reason}` });
       return answer.holds;
     });
-    let located: BorrowingRequest = { ...request, status: 'LOCATE_IN_PROCESS', ruleTrace: outcome.trace, rota, rotaSkips: skips, current: null, updatedAt: now };
+    let located: BorrowingRequest = { ...request, status: 'LOCATE_IN_PROCESS', routing: { ruleSet: config.ruleSetId, attributes }, rota, rotaSkips: skips, current: null, updatedAt: now };
     const history: Change['history'][number][] = [{ actor: 'system', action: 'locate', fromStatus: request.status, toStatus: 'LOCATE_IN_PROCESS', reason: null, partner: null }];
     if (rota.length === 0) {
       const why = outcome.templates.length === 0 ? 'no rota assignment rule matched the request' : 'no partner is left in the rota after locate';
       located = { ...located, status: 'LOCATE_FAILED', statusReason: why };
       history.push({ actor: 'system', action: 'locate-failed', fromStatus: 'LOCATE_IN_PROCESS', toStatus: 'LOCATE_FAILED', reason: why, partner: null });
-      return { request: located, effects: [] as Effect[], history };
+      return { request: located, effects: [] as Effect[], history, ruleTrace: outcome.trace };
     }
     const ctx: WalkContext = { now, partners: partnerByCode };
     const first = moveOn(located, ctx);
     history.push({ actor: 'system', action: 'send-to-first', fromStatus: 'LOCATE_IN_PROCESS', toStatus: first.request.status, reason: null, partner: rota[0]!.partner });
-    return { request: first.request, effects: first.effects, history };
+    return { request: first.request, effects: first.effects, history, ruleTrace: outcome.trace };
   }
 
   private stillWith(request: BorrowingRequest, entry: number): boolean {
@@ -234,13 +273,17 @@ export class BorrowingService {
     }
   }
 
-  private async record(repos: Repositories, request: BorrowingRequest, effects: readonly Effect[], history: Change['history'], now: string): Promise<void> {
-    await repos.borrowing.addHistory(history.map((entry) => ({ ...entry, id: this.deps.ids.newId(), requestId: request.id, at: now })));
-    for (const effect of effects) {
+  private async record(repos: Repositories, request: BorrowingRequest, effects: readonly Effect[], history: Change['history'], now: string, options: { first?: boolean } = {}): Promise<void> {
+    await repos.borrowing.addHistory(
+      history.map((entry) => ({ ...entry, id: this.deps.ids.newId(), requestId: request.id, at: now })),
+      options,
+    );
+    const jobs = effects.map((effect) => {
       const payload = { requestId: effect.requestId, entry: effect.entry };
-      if (effect.type === 'send') await repos.jobs.enqueue({ type: JOB_SEND, key: effect.key, payload }, this.deps.ids.newId(), now);
-      else await repos.jobs.enqueue({ type: JOB_ANSWER_TIMER, key: effect.key, payload, runAt: effect.at }, this.deps.ids.newId(), now);
-    }
+      const job = effect.type === 'send' ? { type: JOB_SEND, key: effect.key, payload } : { type: JOB_ANSWER_TIMER, key: effect.key, payload, runAt: effect.at };
+      return { job, id: this.deps.ids.newId() };
+    });
+    await repos.jobs.enqueueAll(jobs, now);
   }
 
   private async patronFor(repos: Repositories, primaryId: string, options: { forRelocate?: boolean } = {}): Promise<Patron> {

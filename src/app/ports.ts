@@ -3,6 +3,7 @@ import type { Role } from '../domain/access/roles.ts';
 import type { ConfigDocs, ConfigKind } from '../domain/config/kinds.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { Partner } from '../domain/config/partner.ts';
+import type { RotaRule } from '../domain/config/rota-rule.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { BorrowingStatus } from '../domain/request/state-model.ts';
 
@@ -138,6 +139,8 @@ export interface NewJob {
 export interface JobRepository {
   /** Adds the job unless one with the same key exists; returns whether it was added. */
   enqueue(job: NewJob, id: string, now: string): Promise<boolean>;
+  /** Adds several jobs in one statement, each unless its key exists; returns how many were added. */
+  enqueueAll(jobs: readonly { readonly job: NewJob; readonly id: string }[], now: string): Promise<number>;
   /**
    * Takes the next due job (ready and runAt <= now, or running with an expired lease), marks it running with a
    * lease until now + leaseMs, counts the attempt. Two workers never get the same job (SKIP LOCKED on PostgreSQL;
@@ -187,8 +190,8 @@ export interface BorrowingRequestRepository {
   get(id: string): Promise<BorrowingRequest | undefined>;
   list(query: RequestListQuery): Promise<Page<BorrowingRequest>>;
   countByStatus(): Promise<Partial<Record<BorrowingStatus, number>>>;
-  /** Appends to the request's history, in the order given. */
-  addHistory(entries: readonly HistoryEntry[]): Promise<void>;
+  /** Appends to the request's history, in the order given. `first`: the request is new, its history empty. */
+  addHistory(entries: readonly HistoryEntry[], options?: { readonly first?: boolean }): Promise<void>;
   history(requestId: string): Promise<HistoryEntry[]>;
 }
 
@@ -206,6 +209,13 @@ export interface PartnerAdapter {
   send(request: BorrowingRequest, partner: Partner): Promise<PartnerAnswer | undefined>;
 }
 
+/** Rule sets by content hash: the rota assignment rules a request was routed by (written once, never changed). */
+export interface RuleSetRepository {
+  /** Stores the rule set unless a set with this id is already there. */
+  save(id: string, rules: readonly RotaRule[], at: string): Promise<void>;
+  get(id: string): Promise<RotaRule[] | undefined>;
+}
+
 /** Repositories bound to one transaction (or to none, for reads). */
 export interface Repositories {
   config<K extends ConfigKind>(kind: K): ConfigRepository<K>;
@@ -218,6 +228,7 @@ export interface Repositories {
   configVersion(): Promise<string>;
   readonly jobs: JobRepository;
   readonly borrowing: BorrowingRequestRepository;
+  readonly ruleSets: RuleSetRepository;
 }
 
 export interface Storage {

@@ -58,23 +58,25 @@ export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepos
       const rows = await db.selectFrom('borrowing_request').select(['status', (eb) => eb.fn.countAll().as('count')]).groupBy('status').execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
     },
-    async addHistory(entries) {
+    async addHistory(entries, options) {
       if (entries.length === 0) return;
       // Ids made in one millisecond need not sort in order; a per-request sequence keeps the history's order.
       // Writers of one request are serialized by its version, so max + 1 cannot collide.
       const requestId = entries[0]!.requestId;
-      const last = await db
-        .selectFrom('request_history')
-        .select((eb) => eb.fn.max('seq').as('seq'))
-        .where('request_id', '=', requestId)
-        .executeTakeFirst();
+      const last = options?.first
+        ? undefined
+        : await db
+            .selectFrom('request_history')
+            .select((eb) => eb.fn.max('seq').as('seq'))
+            .where('request_id', '=', requestId)
+            .executeTakeFirst();
       const first = Number(last?.seq ?? 0) + 1;
       await db
         .insertInto('request_history')
         .values(
           entries.map((entry, i) => ({
-            id: entry.id,
             request_id: entry.requestId,
+            id: entry.id,
             seq: first + i,
             at: entry.at,
             actor: entry.actor,

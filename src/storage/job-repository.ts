@@ -40,11 +40,12 @@ export function jobRepository(db: Kysely<Database>, dialect: Dialect): JobReposi
     return db.updateTable('job').where('id', '=', id).where('locked_by', '=', workerId).where('state', '=', 'running');
   }
 
-  return {
-    async enqueue(job, id, now) {
-      const result = await db
-        .insertInto('job')
-        .values({
+  const enqueueAll: JobRepository['enqueueAll'] = async (jobs, now) => {
+    if (jobs.length === 0) return 0;
+    const result = await db
+      .insertInto('job')
+      .values(
+        jobs.map(({ job, id }) => ({
           id,
           type: job.type,
           key: job.key,
@@ -58,11 +59,18 @@ export function jobRepository(db: Kysely<Database>, dialect: Dialect): JobReposi
           last_error: null,
           created_at: now,
           updated_at: now,
-        })
-        // The key makes enqueue idempotent: the same cause (a retried request, a replayed message) adds one job.
-        .onConflict((oc) => oc.column('key').doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+        })),
+      )
+      // The key makes enqueue idempotent: the same cause (a retried request, a replayed message) adds one job.
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  };
+
+  return {
+    enqueueAll,
+    async enqueue(job, id, now) {
+      return (await enqueueAll([{ job, id }], now)) === 1;
     },
 
     async claim(now, leaseMs, workerId) {

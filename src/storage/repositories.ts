@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ApiToken, ConfigRepository, Repositories } from '../app/ports.ts';
 import type { Role } from '../domain/access/roles.ts';
+import type { RotaRule } from '../domain/config/rota-rule.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { ConfigKind } from '../domain/config/kinds.ts';
 import { borrowingRepository } from './borrowing-repository.ts';
@@ -120,5 +121,19 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     },
     jobs: jobRepository(db, dialect),
     borrowing: borrowingRepository(db),
+    ruleSets: {
+      async save(id, rules, at) {
+        // Rule docs are plain data (names, conditions, template codes): no secrets, so plain JSON.
+        await db
+          .insertInto('rule_set')
+          .values({ id, rules: JSON.stringify(rules), created_at: at })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+      },
+      async get(id) {
+        const row = await db.selectFrom('rule_set').select('rules').where('id', '=', id).executeTakeFirst();
+        return row && (JSON.parse(row.rules) as RotaRule[]);
+      },
+    },
   };
 }

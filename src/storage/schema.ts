@@ -79,7 +79,7 @@ export interface BorrowingRequestRow {
   id: string;
   status: string;
   patron: string;
-  /** The whole request as JSON (citation, rota, rule trace). */
+  /** The whole request as JSON (citation, rota, the rule set and attributes it was routed by). */
   data: string;
   version: number;
   created_at: string;
@@ -100,6 +100,14 @@ export interface RequestHistoryRow {
   partner: string | null;
 }
 
+export interface RuleSetRow {
+  /** SHA-256 of `rules`. */
+  id: string;
+  /** The rota assignment rules in list order, as JSON. */
+  rules: string;
+  created_at: string;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -116,5 +124,6 @@ export interface Database {
   setting: SettingRow;
   borrowing_request: BorrowingRequestRow;
   request_history: RequestHistoryRow;
+  rule_set: RuleSetRow;
   job: JobRow;
 }

@@ -46,6 +46,17 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(jobs, ['rota.answer-timer', 'rota.send'], 'the send and the answer timer were written with the request');
     });
 
+    test('the rule trace stays as it was when the rota was made, after the rules change', async () => {
+      const { id } = await create();
+      const rules = (await app.call('GET', '/api/v1/rota-rules')).json().items;
+      assert.equal((await app.call('PATCH', `/api/v1/rota-rules/${rules[0].id}`, { body: { enabled: false } })).statusCode, 200);
+      const later = await create();
+      const trace = (request: { ruleTrace: { rule: string; matched: boolean; reason: string }[] }) => request.ruleTrace.map((r) => `${r.rule}: ${r.reason}`);
+      assert.deepEqual(trace(await get(id)), ['Network peers first: all conditions hold', 'ILLiad lender of last resort: all conditions hold']);
+      assert.deepEqual(trace(await get(later.id)), ['Network peers first: disabled', 'ILLiad lender of last resort: all conditions hold']);
+      assert.deepEqual(trace(later), trace(await get(later.id)), 'the trace answered at creation is the one rebuilt later');
+    });
+
     test('rejections walk the rota to the lender of last resort, and the history shows each hop', async () => {
       app.script.set('NORTH', [{ action: 'reject', reason: 'not owned' }]);
       app.script.set('SOUTH', [{ action: 'reject', reason: 'in use' }]);

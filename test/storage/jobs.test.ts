@@ -85,6 +85,25 @@ for (const { dialect, skip } of DIALECTS) {
       await jobs.complete((await jobs.claim(T0, LEASE, 'w1'))!.id, 'w1', T0);
     });
 
+    test('enqueueAll adds several jobs in one statement and skips the keys already there', async () => {
+      assert.equal(await jobs.enqueue({ type: 'a', key: 'k-1', payload: 1 }, id(), T0), true);
+      const added = await jobs.enqueueAll(
+        [
+          { job: { type: 'a', key: 'k-1', payload: 'again' }, id: id() },
+          { job: { type: 'b', key: 'k-2', payload: 2 }, id: id() },
+          { job: { type: 'c', key: 'k-3', payload: 3, runAt: at(60_000) }, id: id() },
+        ],
+        T0,
+      );
+      assert.equal(added, 2);
+      assert.equal(await jobs.enqueueAll([], T0), 0);
+      const listed = (await jobs.list({ limit: 50, offset: 0 })).items
+        .filter((j) => j.key.startsWith('k-'))
+        .map((j) => `${j.key}:${JSON.stringify(j.payload)}:${j.runAt}`)
+        .sort();
+      assert.deepEqual(listed, [`k-1:1:${T0}`, `k-2:2:${T0}`, `k-3:3:${at(60_000)}`]);
+    });
+
     test('a job enqueued in a transaction that fails is not there', async () => {
       await assert.rejects(
         storage.transaction(async (trx) => {

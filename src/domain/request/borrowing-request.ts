@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CITATION_TYPE, LEVEL_OF_SERVICE, REQUESTED_FORMAT } from '../config/enums.ts';
 import { codeSchema, isoDateSchema } from '../config/fields.ts';
-import type { RuleTrace } from '../rota/rule-evaluation.ts';
+import type { RequestAttributes } from '../rota/rule-evaluation.ts';
 import type { RotaEntry, RotaSkip } from '../rota/rota-building.ts';
 import { isbnProblem, issnProblem, normalizeOclcNumber, oclcProblem } from './identifiers.ts';
 import type { BorrowingStatus } from './state-model.ts';
@@ -64,8 +64,11 @@ export interface BorrowingRequest {
   readonly neededBy: string | null;
   readonly levelOfService: NewBorrowingRequest['levelOfService'];
   readonly patronNote: string | null;
-  /** How each rota assignment rule decided, in list order. */
-  readonly ruleTrace: readonly RuleTrace[];
+  /**
+   * What the rota assignment rules were given: the stored rule set (by content hash) and the request's values. The
+   * rule trace is rebuilt from these on demand, exactly as it was when the rota was made (see `ruleTraceOf`).
+   */
+  readonly routing: { readonly ruleSet: string; readonly attributes: RequestAttributes } | null;
   readonly rota: readonly RotaEntry[];
   /** Templates and partners left out of the rota, and why. */
   readonly rotaSkips: readonly RotaSkip[];

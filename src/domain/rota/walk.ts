@@ -60,8 +60,9 @@ export function sendTo(request: BorrowingRequest, index: number, ctx: WalkContex
   const partner = ctx.partners.get(entry.partner);
   const answerBy = answersAtOnce(partner) ? null : new Date(Date.parse(ctx.now) + (partner?.respondWithinDays ?? 5) * DAY_MS).toISOString();
   const sent = withEntry(request, index, { state: 'SENT', sentAt: ctx.now, answerBy, reason: null, answeredAt: null });
-  const effects: Effect[] = [{ type: 'send', requestId: request.id, entry: index, key: `send:${request.id}:${index}:${request.version}` }];
-  if (answerBy) effects.push({ type: 'answer-timer', requestId: request.id, entry: index, at: answerBy, key: `answer-timer:${request.id}:${index}:${request.version}` });
+  // Keys start with the request id so a request's jobs sit side by side in the key index (one page written, not two).
+  const effects: Effect[] = [{ type: 'send', requestId: request.id, entry: index, key: `${request.id}:send:${index}:${request.version}` }];
+  if (answerBy) effects.push({ type: 'answer-timer', requestId: request.id, entry: index, at: answerBy, key: `${request.id}:answer-timer:${index}:${request.version}` });
   return { request: { ...sent, status: 'REQUEST_SENT_TO_PARTNER', current: index, statusReason: null }, effects };
 }
 

@@ -60,8 +60,8 @@ export function requestRoutes(app: FastifyInstance, deps: { borrowing: Borrowing
     return { ...page, limit: q.limit, offset: q.offset };
   });
   app.get('/api/v1/borrowing-requests/:id', { config: { permission: 'read-requests' }, schema: { tags, params: idParams, summary: 'A request with its rota, rule trace, history and allowed actions' } }, async (request) => {
-    const { request: found, history, allowedActions } = await deps.borrowing.get((request.params as { id: string }).id);
-    return { ...found, allowedActions, history };
+    const { request: found, ruleTrace, history, allowedActions } = await deps.borrowing.get((request.params as { id: string }).id);
+    return { ...found, ruleTrace, allowedActions, history };
   });
   app.post(
     '/api/v1/borrowing-requests/:id/actions/:action',

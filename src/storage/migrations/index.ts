@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-jobs.ts';
 import * as m0003 from './0003-borrowing-requests.ts';
+import * as m0004 from './0004-rule-sets.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-jobs': m0002,
   '0003-borrowing-requests': m0003,
+  '0004-rule-sets': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
