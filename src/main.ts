@@ -6,8 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { BorrowingService, JOB_ANSWER_TIMER, JOB_SEND } from './app/borrowing-service.ts';
+import { borrowingJobs } from './app/borrowing-jobs.ts';
+import { BorrowingService } from './app/borrowing-service.ts';
 import { ConfigService } from './app/config-service.ts';
+import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
 import { JobService } from './app/job-service.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
 import { QueueService } from './app/queues.ts';
@@ -20,6 +22,7 @@ import { runCli } from './cli/program.ts';
 import { describeProblem } from './domain/errors.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
+import { connectIlliad } from './protocols/illiad/connection.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
 import { openStorage } from './storage/storage.ts';
 import { createWorker } from './worker/worker.ts';
@@ -32,13 +35,15 @@ type Env = Readonly<Record<string, string | undefined>>;
 export async function openInstance(env: Env = process.env): Promise<Instance> {
   const storage = await openStorage(databaseSettingsFromEnv(env));
   const deps = { storage, clock: systemClock, ids: randomIdSource(), env };
+  const illiad = new IlliadExporter({ storage, env, connect: connectIlliad });
   return {
     storage,
     config: new ConfigService(deps),
     transfer: new ConfigTransfer(deps),
     tokens: new TokenService(deps),
-    // Protocol adapters (ILLiad export, ISO 18626) replace the manual one per profile type as they are built.
-    borrowing: new BorrowingService({ ...deps, adapterFor: () => manualAdapter }),
+    // ILLiad partners exporting Using API get the export; the others wait for staff (ISO 18626 comes in its issue).
+    borrowing: new BorrowingService({ ...deps, adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : manualAdapter) }),
+    illiad,
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     close: () => storage.close(),
@@ -81,6 +86,7 @@ export async function serve(env: Env = process.env): Promise<void> {
     borrowing: instance.borrowing,
     queues: instance.queues,
     jobs: instance.jobs,
+    illiad: instance.illiad,
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
@@ -90,10 +96,7 @@ export async function serve(env: Env = process.env): Promise<void> {
     clock: systemClock,
     ids: randomIdSource(),
     log: log.child({ component: 'worker' }),
-    handlers: {
-      [JOB_SEND]: (job) => instance.borrowing.runSend(job.payload as { requestId: string; entry: number }),
-      [JOB_ANSWER_TIMER]: (job) => instance.borrowing.runAnswerTimer(job.payload as { requestId: string; entry: number }),
-    },
+    ...borrowingJobs(instance.borrowing),
   });
   const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
   worker.start();

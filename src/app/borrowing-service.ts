@@ -16,7 +16,7 @@ import { buildRota, type RotaSkip } from '../domain/rota/rota-building.ts';
 import { evaluateRules, type RequestAttributes, type RuleTrace } from '../domain/rota/rule-evaluation.ts';
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
 import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
-import type { Clock, HistoryEntry, IdSource, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, Storage } from './ports.ts';
+import type { Clock, HistoryEntry, IdSource, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, SendAttempt, SendResult, Storage } from './ports.ts';
 
 export const JOB_SEND = 'rota.send';
 export const JOB_ANSWER_TIMER = 'rota.answer-timer';
@@ -136,8 +136,12 @@ export class BorrowingService {
     });
   }
 
-  /** Runs a `rota.send` job: hands the request to the current partner's adapter and applies an immediate answer. */
-  async runSend(payload: { requestId: string; entry: number }): Promise<void> {
+  /**
+   * Runs a `rota.send` job: hands the request to the current partner's adapter and applies what came back. A partner
+   * that cannot be reached makes the job run again (InterlendError ILL_ERR_PARTNER_UNAVAILABLE), and on the job's
+   * last run sends the request to Ready to be sent, so no request waits on a partner nobody is talking to.
+   */
+  async runSend(payload: { requestId: string; entry: number }, attempt: SendAttempt = { number: 1, last: true }): Promise<void> {
     const request = await this.deps.storage.read.borrowing.get(payload.requestId);
     if (!request || !this.stillWith(request, payload.entry)) return; // moved on meanwhile: nothing to send
     const entry = request.rota[payload.entry]!;
@@ -146,8 +150,23 @@ export class BorrowingService {
       await this.answer(payload.requestId, payload.entry, { action: 'send-failed', reason: `partner ${entry.partner} no longer exists` });
       return;
     }
-    const answer = await this.deps.adapterFor(partner).send(request, partner);
-    if (answer) await this.answer(payload.requestId, payload.entry, answer);
+    const result = await this.deps.adapterFor(partner).send(request, partner, attempt);
+    if (result.unavailable !== undefined && !attempt.last) {
+      await this.applyResult(payload.requestId, payload.entry, { ...result, note: `${partner.code} could not be reached (try ${attempt.number}); trying again later: ${result.unavailable}` });
+      throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', result.unavailable);
+    }
+    const answer: PartnerAnswer | undefined =
+      result.unavailable !== undefined
+        ? { action: 'send-failed', reason: `${partner.code} could not be reached after ${attempt.number} tries: ${result.unavailable}` }
+        : result.answer;
+    await this.applyResult(payload.requestId, payload.entry, { ...result, ...(answer ? { answer } : {}) });
+  }
+
+  /** A send job given up on (parked by the worker): the request goes to Ready to be sent with the reason. */
+  async sendAbandoned(payload: { requestId: string; entry: number }, reason: string): Promise<void> {
+    const request = await this.deps.storage.read.borrowing.get(payload.requestId);
+    if (!request || !this.stillWith(request, payload.entry)) return;
+    await this.answer(payload.requestId, payload.entry, { action: 'send-failed', reason: `sending was given up: ${reason}` });
   }
 
   /** Runs a `rota.answer-timer` job: a partner that has not answered in its days loses the request. */
@@ -165,16 +184,52 @@ export class BorrowingService {
 
   /** A partner's answer about rota entry `entry`; ignored when the request has left that partner meanwhile. */
   async answer(requestId: string, entry: number, answer: PartnerAnswer): Promise<BorrowingRequest | undefined> {
-    let result: BorrowingRequest | undefined;
+    return this.applyResult(requestId, entry, { answer });
+  }
+
+  /**
+   * Applies what sending to rota entry `entry` gave, in one transaction: the calls made (history lines), the
+   * export record, the partner's alert, and the answer's transition (and closing, when the partner closes
+   * exported requests). Nothing changes when the request has left that partner meanwhile.
+   */
+  private async applyResult(requestId: string, entry: number, result: SendResult & { note?: string }): Promise<BorrowingRequest | undefined> {
+    let applied: BorrowingRequest | undefined;
     await this.change(requestId, async (request, repos) => {
       if (request.current !== entry) return undefined;
-      const partner = request.rota[entry]!.partner;
-      const step = applyAction(request, answer.action, answer.action.endsWith('-failed') || answer.action === 'exported' ? 'system' : 'partner', await this.walkContext(repos, answer.reason));
-      if (!step.ok) return undefined;
-      result = step.request;
-      return { request: step.request, effects: step.effects, history: [{ actor: `partner:${partner}`, action: answer.action, fromStatus: step.from, toStatus: step.to, reason: answer.reason ?? null, partner }] };
+      const code = request.rota[entry]!.partner;
+      const now = this.deps.clock.now();
+      const same = { fromStatus: request.status, toStatus: request.status, partner: code };
+      const history: Change['history'][number][] = (result.calls ?? []).map((call) => ({ actor: 'system', action: 'partner-call', reason: call, ...same }));
+      if (result.note) history.push({ actor: 'system', action: 'note', reason: result.note, ...same });
+      if (result.partnerAlert) await repos.partnerAlerts.put({ partner: code, message: result.partnerAlert, at: now });
+      else if (result.partnerAlert === null) await repos.partnerAlerts.clear(code);
+      let next = result.exported ? { ...request, exportedTo: { partner: code, ...result.exported, at: now } } : request;
+      let effects: Effect[] = [];
+      if (result.answer) {
+        const { action, reason } = result.answer;
+        const by = action.endsWith('-failed') || action === 'exported' ? 'system' : 'partner';
+        const ctx = await this.walkContext(repos, reason);
+        const step = applyAction(next, action, by, ctx);
+        if (step.ok) {
+          history.push({ actor: by === 'system' ? 'system' : `partner:${code}`, action, fromStatus: step.from, toStatus: step.to, reason: reason ?? null, partner: code });
+          next = step.request;
+          effects = [...step.effects];
+          const partner = ctx.partners.get(code);
+          if (action === 'exported' && partner?.profileType === 'NCIP' && partner.ncip.exportToThirdParty.closeRequestWhenExported) {
+            const closed = applyAction(next, 'complete', 'system', { ...ctx, reason: 'Close Request When Exported is on' });
+            if (closed.ok) {
+              history.push({ actor: 'system', action: 'complete', fromStatus: closed.from, toStatus: closed.to, reason: 'Close Request When Exported is on', partner: code });
+              next = closed.request;
+              effects.push(...closed.effects);
+            }
+          }
+        }
+      }
+      if (history.length === 0) return undefined;
+      applied = next;
+      return { request: next, effects, history };
     });
-    return result;
+    return applied;
   }
 
   private async relocate(id: string, actor: string, reason?: string): Promise<BorrowingRequest> {

@@ -1,5 +1,6 @@
 import type { BorrowingService } from './borrowing-service.ts';
 import type { ConfigService } from './config-service.ts';
+import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
 import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
@@ -15,5 +16,6 @@ export interface Instance {
   readonly borrowing: BorrowingService;
   readonly queues: QueueService;
   readonly jobs: JobService;
+  readonly illiad: IlliadExporter;
   close(): Promise<void>;
 }

@@ -5,5 +5,5 @@ import type { PartnerAdapter } from './ports.ts';
  * record its answer (`POST /api/v1/borrowing-requests/{id}/partner-answer`) or the answer timer moves it on.
  */
 export const manualAdapter: PartnerAdapter = {
-  send: async () => undefined,
+  send: async () => ({}),
 };

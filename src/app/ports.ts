@@ -201,12 +201,50 @@ export interface PartnerAnswer {
   readonly reason?: string;
 }
 
+/** Which run of the send job this is: on the last one, a partner that cannot be reached loses the request. */
+export interface SendAttempt {
+  readonly number: number;
+  readonly last: boolean;
+}
+
+/** The record a lender of last resort made of the request: ILLiad's TransactionNumber, under the ILLiad username. */
+export interface ExportRecord {
+  readonly transactionNumber: number;
+  readonly username: string;
+}
+
+/** How sending to a partner went. */
+export interface SendResult {
+  /** The partner's answer, applied at once. None: the answer comes later (a message, staff, the answer timer). */
+  readonly answer?: PartnerAnswer;
+  /** The partner could not be reached, and why; the send job runs again later. */
+  readonly unavailable?: string;
+  /** What was said to the partner, a line per call, for the request's history. */
+  readonly calls?: readonly string[];
+  readonly exported?: ExportRecord;
+  /** A configuration problem to flag on the partner (a refused API key); null: the partner worked, clear the flag. */
+  readonly partnerAlert?: string | null;
+}
+
 /**
- * Sends a request to a partner of one profile type. It may answer at once (an export is taken or refused) or
- * return undefined: the answer comes later, through the partner's protocol or recorded by staff.
+ * Sends a request to a partner of one profile type. Expected failures are results, not exceptions: an exception is
+ * a fault of ours, and the job queue retries it.
  */
 export interface PartnerAdapter {
-  send(request: BorrowingRequest, partner: Partner): Promise<PartnerAnswer | undefined>;
+  send(request: BorrowingRequest, partner: Partner, attempt: SendAttempt): Promise<SendResult>;
+}
+
+/** A configuration problem seen while using a partner, shown to staff until the partner works again. */
+export interface PartnerAlert {
+  readonly partner: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+export interface PartnerAlertRepository {
+  put(alert: PartnerAlert): Promise<void>;
+  clear(partner: string): Promise<void>;
+  list(): Promise<PartnerAlert[]>;
 }
 
 /** Rule sets by content hash: the rota assignment rules a request was routed by (written once, never changed). */
@@ -229,6 +267,7 @@ export interface Repositories {
   readonly jobs: JobRepository;
   readonly borrowing: BorrowingRequestRepository;
   readonly ruleSets: RuleSetRepository;
+  readonly partnerAlerts: PartnerAlertRepository;
 }
 
 export interface Storage {

@@ -5,7 +5,7 @@
  */
 import { BORROWING_MODEL, BORROWING_STATUS, type BorrowingStatus } from '../domain/request/state-model.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
-import type { Clock, Page, Storage } from './ports.ts';
+import type { Clock, Page, PartnerAlert, Storage } from './ports.ts';
 
 const DAY_MS = 86_400_000;
 const OPEN: BorrowingStatus[] = BORROWING_STATUS.values.filter((s) => !BORROWING_MODEL.terminal.includes(s));
@@ -13,6 +13,8 @@ const OPEN: BorrowingStatus[] = BORROWING_STATUS.values.filter((s) => !BORROWING
 export interface QueueCounts {
   readonly byStatus: Partial<Record<BorrowingStatus, number>>;
   readonly needsAttention: Record<string, number>;
+  /** Partners whose configuration failed when last used (a refused ILLiad API key), until they work again. */
+  readonly partnerAlerts: PartnerAlert[];
 }
 
 function rejectedAtTheEnd(request: BorrowingRequest): boolean {
@@ -34,7 +36,7 @@ export class QueueService {
     const expired = await repo.list({ statuses: ['EXPIRED'], limit: 10_000, offset: 0 });
     needsAttention.REJECTED_NO_PARTNER_LEFT = expired.items.filter(rejectedAtTheEnd).length;
     needsAttention.STALE = (await repo.list({ statuses: OPEN, limit: 1, offset: 0, unchangedSince: this.staleBefore(staleDays) })).total;
-    return { byStatus, needsAttention };
+    return { byStatus, needsAttention, partnerAlerts: await this.deps.storage.read.partnerAlerts.list() };
   }
 
   /** The requests behind the needs-attention counts, most recently changed first. */

@@ -17,6 +17,9 @@ export const ERROR_CODES = [
   'ILL_ERR_UNAUTHENTICATED', // no valid token
   'ILL_ERR_FORBIDDEN', // a valid token whose role may not do this
   'ILL_ERR_PAYLOAD_TOO_LARGE',
+  'ILL_ERR_PARTNER_AUTH', // a partner's system refused our credentials (ILLiad 401/403): fix the configuration
+  'ILL_ERR_PARTNER_REFUSED', // a partner's system refused the data (ILLiad 400 with ModelState): fix the request
+  'ILL_ERR_PARTNER_UNAVAILABLE', // a partner's system did not answer usefully (timeout, network, 5xx): try later
   'ILL_ERR_INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -39,6 +42,14 @@ export class InterlendError extends Error {
     readonly problems: readonly Problem[] = [],
   ) {
     super(message);
+  }
+
+  /**
+   * Whether trying the same thing again later may succeed: a partner that did not answer usefully, a concurrent
+   * change, a fault of ours. The job worker reads it (`retry: false` parks a job at once).
+   */
+  get retry(): boolean {
+    return this.code === 'ILL_ERR_PARTNER_UNAVAILABLE' || this.code === 'ILL_ERR_CONFLICT' || this.code === 'ILL_ERR_INTERNAL';
   }
 }
 

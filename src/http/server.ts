@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { ConfigService } from '../app/config-service.ts';
 import type { BorrowingService } from '../app/borrowing-service.ts';
 import type { ConfigTransfer } from '../app/config-transfer.ts';
+import type { IlliadExporter } from '../app/illiad-export.ts';
 import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
@@ -16,6 +17,7 @@ import { installErrorHandling } from './errors.ts';
 import { createMetrics, instrument } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { configObjectRoutes } from './routes/config-objects.ts';
+import { partnerRoutes } from './routes/partners.ts';
 import { requestRoutes } from './routes/requests.ts';
 
 export interface ServerDeps {
@@ -25,6 +27,8 @@ export interface ServerDeps {
   readonly borrowing: BorrowingService;
   readonly queues: QueueService;
   readonly jobs: JobService;
+  /** The ILLiad export, for the identity dry run. */
+  readonly illiad: IlliadExporter;
   /** Resolves when the database answers. */
   readonly ping: () => Promise<void>;
   readonly about: { readonly version: string; readonly database: string; readonly demo: () => Promise<boolean> };
@@ -74,6 +78,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     configObjectRoutes(api, deps.config);
     adminRoutes(api, deps);
     requestRoutes(api, deps);
+    partnerRoutes(api, deps);
   });
   return app;
 }

@@ -26,6 +26,7 @@ export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepos
     version: r.version,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
+    third_party_number: r.exportedTo ? String(r.exportedTo.transactionNumber) : null,
   });
   return {
     async insert(request) {

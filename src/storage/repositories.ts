@@ -121,6 +121,22 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     },
     jobs: jobRepository(db, dialect),
     borrowing: borrowingRepository(db),
+    partnerAlerts: {
+      async put(alert) {
+        const values = { partner: alert.partner, message: alert.message, at: alert.at };
+        await db
+          .insertInto('partner_alert')
+          .values(values)
+          .onConflict((oc) => oc.column('partner').doUpdateSet({ message: values.message, at: values.at }))
+          .execute();
+      },
+      async clear(partner) {
+        await db.deleteFrom('partner_alert').where('partner', '=', partner).execute();
+      },
+      async list() {
+        return db.selectFrom('partner_alert').selectAll().orderBy('partner').execute();
+      },
+    },
     ruleSets: {
       async save(id, rules, at) {
         // Rule docs are plain data (names, conditions, template codes): no secrets, so plain JSON.

@@ -84,6 +84,8 @@ export interface BorrowingRequestRow {
   version: number;
   created_at: string;
   updated_at: string;
+  /** The lender of last resort's number for the request (ILLiad's TransactionNumber), once exported. */
+  third_party_number: string | null;
 }
 
 export interface RequestHistoryRow {
@@ -108,6 +110,12 @@ export interface RuleSetRow {
   created_at: string;
 }
 
+export interface PartnerAlertRow {
+  partner: string;
+  message: string;
+  at: string;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -125,5 +133,6 @@ export interface Database {
   borrowing_request: BorrowingRequestRow;
   request_history: RequestHistoryRow;
   rule_set: RuleSetRow;
+  partner_alert: PartnerAlertRow;
   job: JobRow;
 }

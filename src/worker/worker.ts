@@ -29,6 +29,12 @@ export interface WorkerOptions {
   readonly ids?: IdSource;
   /** Job type → handler. A job of a type not here is parked as failed. */
   readonly handlers: Readonly<Record<string, JobHandler>>;
+  /**
+   * Job type → what to do when a job of that type is parked as failed (out of tries, or a permanent error), so
+   * the thing waiting on the job does not wait for ever: a request goes to Ready to be sent. Best effort; it runs
+   * once per parking.
+   */
+  readonly onParked?: Readonly<Record<string, (job: Job, reason: string) => Promise<void>>>;
   /** How long a claimed job stays ours; past it another worker may take it over. Default 60 s. */
   readonly leaseMs?: number;
   /** The pause between polls while the queue is empty (or the database fails). Default 1 s. */
@@ -71,7 +77,13 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function park(job: Job, reason: string): Promise<void> {
     log.error({ job: job.id, type: job.type, attempts: job.attempts }, `job parked as failed: ${reason}`);
-    if (!(await jobs.fail(job.id, id!, clock.now(), reason, null))) lostLease(job, 'was parked');
+    if (!(await jobs.fail(job.id, id!, clock.now(), reason, null))) return lostLease(job, 'was parked');
+    const parked = options.onParked && Object.hasOwn(options.onParked, job.type) ? options.onParked[job.type] : undefined;
+    try {
+      await parked?.(job, reason);
+    } catch (error) {
+      log.error({ job: job.id, type: job.type, error: describeError(error) }, 'what follows a parked job failed; the job stays parked for staff');
+    }
   }
 
   async function execute(job: Job): Promise<void> {

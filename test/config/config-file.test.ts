@@ -60,7 +60,7 @@ for (const { dialect, skip } of DIALECTS) {
         exportToThirdParty: 'USING_API',
         url: '${ILLIAD_URL}',
         exportRequestIdNameTag: 'ReferenceNumber',
-        closeRequestWhenExported: true,
+        closeRequestWhenExported: false,
         createUserInIlliad: true,
         searchUserInIlliadUsing: 'EMAIL_ADDRESS',
         nvtgc: null,

@@ -11,6 +11,8 @@ import { JobService } from '../../src/app/job-service.ts';
 import { manualAdapter } from '../../src/app/partner-adapters.ts';
 import { QueueService } from '../../src/app/queues.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
+import { IlliadExporter } from '../../src/app/illiad-export.ts';
+import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { TokenService } from '../../src/app/token-service.ts';
 import { CONFIG_KINDS } from '../../src/domain/config/kinds.ts';
 import { buildServer } from '../../src/http/server.ts';
@@ -47,6 +49,7 @@ describe('secrets never leave the server', () => {
       borrowing: new BorrowingService({ ...deps, adapterFor: () => manualAdapter }),
       queues: new QueueService(deps),
       jobs: new JobService(deps),
+      illiad: new IlliadExporter({ ...deps, connect: connectIlliad }),
       ping: () => storage.ping(),
       about: { version: 'test', database: 'sqlite', demo: async () => false },
       // The most talkative level, so that anything a route could log is logged.

@@ -75,7 +75,7 @@ for (const { dialect, skip } of DIALECTS) {
           'system send-to-first -> REQUEST_SENT_TO_PARTNER (NORTH)',
           'partner:NORTH reject -> REQUEST_SENT_TO_PARTNER (NORTH)',
           'partner:SOUTH reject -> REQUEST_SENT_TO_PARTNER (SOUTH)',
-          'partner:ILLiad exported -> EXPORTED_TO_THIRD_PARTY (ILLiad)',
+          'system exported -> EXPORTED_TO_THIRD_PARTY (ILLiad)',
         ],
       );
     });

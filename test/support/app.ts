@@ -1,6 +1,8 @@
 /** A whole Interlend (storage, use cases, HTTP server without a socket) on a fresh test database. */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { BorrowingService, JOB_ANSWER_TIMER, JOB_SEND } from '../../src/app/borrowing-service.ts';
+import { borrowingJobs } from '../../src/app/borrowing-jobs.ts';
+import { BorrowingService } from '../../src/app/borrowing-service.ts';
+import { exportsThroughApi, IlliadExporter } from '../../src/app/illiad-export.ts';
 import { ConfigService } from '../../src/app/config-service.ts';
 import { JobService } from '../../src/app/job-service.ts';
 import { QueueService } from '../../src/app/queues.ts';
@@ -10,6 +12,7 @@ import type { PartnerAdapter, PartnerAnswer, Storage } from '../../src/app/ports
 import { TokenService } from '../../src/app/token-service.ts';
 import type { Role } from '../../src/domain/access/roles.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import type { Dialect } from '../../src/storage/database.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase } from './databases.ts';
@@ -37,7 +40,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Partners that export to ILLiad Using API go through the real export (to ILLIAD_URL) instead of the script. */
+  readonly illiad?: boolean;
+}
+
+export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const storage = await openStorage(database.settings);
   const clock = new FakeClock();
@@ -50,19 +58,18 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const scripted: PartnerAdapter = {
     async send(_request, partner) {
       sent.push(partner.code);
-      return script.get(partner.code)?.shift();
+      const answer = script.get(partner.code)?.shift();
+      return answer ? { answer } : {};
     },
   };
-  const borrowing = new BorrowingService({ ...deps, adapterFor: () => scripted });
+  const illiad = new IlliadExporter({ storage, env, connect: connectIlliad });
+  const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (options.illiad && exportsThroughApi(partner) ? illiad : scripted) });
   const worker = createWorker({
     storage,
     clock,
     workerId: 'test-worker',
     random: () => 0.5,
-    handlers: {
-      [JOB_SEND]: (job) => borrowing.runSend(job.payload as { requestId: string; entry: number }),
-      [JOB_ANSWER_TIMER]: (job) => borrowing.runAnswerTimer(job.payload as { requestId: string; entry: number }),
-    },
+    ...borrowingJobs(borrowing),
   });
   const tokenFor = {} as Record<Role, string>;
   for (const role of ['admin', 'partners-manager', 'operator', 'read-only'] as const) {
@@ -75,6 +82,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     borrowing,
     queues: new QueueService(deps),
     jobs: new JobService(deps),
+    illiad,
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo: async () => false },
   });

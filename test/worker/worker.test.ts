@@ -86,6 +86,7 @@ for (const { dialect, skip } of DIALECTS) {
     test('a job that always fails is parked as failed after maxAttempts, with its last error', async (t) => {
       const { storage, clock } = await fresh(t, dialect);
       let calls = 0;
+      const parkings: string[] = [];
       const worker = createWorker({
         storage,
         clock,
@@ -97,6 +98,7 @@ for (const { dialect, skip } of DIALECTS) {
             throw new Error(`connection refused (${calls})`);
           },
         },
+        onParked: { 'peer.send': async (job, reason) => void parkings.push(`${job.id}: ${reason}`) },
       });
       await storage.read.jobs.enqueue({ type: 'peer.send', key: 'send-1', payload: null, maxAttempts: 3 }, 'job-1', clock.now());
       for (let step = 0; step < 20; step++) {
@@ -105,6 +107,7 @@ for (const { dialect, skip } of DIALECTS) {
       }
       const parked = await storage.read.jobs.get('job-1');
       assert.deepEqual([parked?.state, parked?.attempts, parked?.lastError, calls], ['failed', 3, 'connection refused (3)', 3]);
+      assert.deepEqual(parkings, ['job-1: connection refused (3)'], 'what waits on the job learns it was given up, once');
       clock.advance(24 * 60 * 60 * 1000);
       assert.equal(await worker.runOnce(), 'idle', 'a parked job waits for a person');
       assert.equal(await storage.read.jobs.retry('job-1', clock.now()), true);
@@ -208,7 +211,15 @@ for (const { dialect, skip } of DIALECTS) {
     test('a job whose every run kills its worker is parked once runs exceed maxAttempts, without running again', async (t) => {
       const { storage, clock } = await fresh(t, dialect);
       let calls = 0;
-      const worker = createWorker({ storage, clock, workerId: 'w3', leaseMs: LEASE, handlers: { poison: async () => void (calls += 1) } });
+      const parkings: string[] = [];
+      const worker = createWorker({
+        storage,
+        clock,
+        workerId: 'w3',
+        leaseMs: LEASE,
+        handlers: { poison: async () => void (calls += 1) },
+        onParked: { poison: async (job) => void parkings.push(job.id) },
+      });
       const jobs = storage.read.jobs;
       await jobs.enqueue({ type: 'poison', key: 'poison-1', payload: null, maxAttempts: 2 }, 'job-poison', clock.now());
       for (const dead of ['dead-1', 'dead-2']) {
@@ -219,6 +230,7 @@ for (const { dialect, skip } of DIALECTS) {
       const parked = await jobs.get('job-poison');
       assert.deepEqual([parked?.state, parked?.attempts, calls], ['failed', 3, 0]);
       assert.match(parked?.lastError ?? '', /started 2 times without finishing/);
+      assert.deepEqual(parkings, ['job-poison'], 'a job parked after its workers died is followed up too');
     });
 
     test('stop() waits for the running job to finish and be recorded', async (t) => {

@@ -108,3 +108,5 @@ export const ncipParametersSchema = z.strictObject({
   createUserFiscalTransaction: createUserFiscalTransactionSchema.prefault({}),
 });
 export type NcipParameters = z.output<typeof ncipParametersSchema>;
+export type GeneralInformation = z.output<typeof generalInformationSchema>;
+export type ExportToThirdParty = z.output<typeof exportToThirdPartySchema>;

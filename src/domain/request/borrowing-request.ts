@@ -74,6 +74,8 @@ export interface BorrowingRequest {
   readonly rotaSkips: readonly RotaSkip[];
   /** Index in `rota` of the partner that has the request now; null before the first and after the last. */
   readonly current: number | null;
+  /** The lender of last resort's record of the request (ILLiad's TransactionNumber and username), once exported. */
+  readonly exportedTo?: { readonly partner: string; readonly transactionNumber: number; readonly username: string; readonly at: string };
   /** Why the request is where it is, in words for staff (e.g. why it is Ready to be sent). */
   readonly statusReason: string | null;
   readonly createdAt: string;

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-jobs.ts';
 import * as m0003 from './0003-borrowing-requests.ts';
 import * as m0004 from './0004-rule-sets.ts';
+import * as m0005 from './0005-exports.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-jobs': m0002,
   '0003-borrowing-requests': m0003,
   '0004-rule-sets': m0004,
+  '0005-exports': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
