@@ -23,6 +23,11 @@ export interface IlliadUser {
 /** A user to create, with the partner's defaults (guide: Export to third party section). */
 export interface NewIlliadUser {
   readonly username: string;
+  /**
+   * What the API key's External User ID mapping column gets: ILLiad writes it over that column (illiad.md §1.3), so
+   * it must be the e-mail when the key maps to e-mail, and the username when it maps to the username.
+   */
+  readonly externalUserId: string;
   readonly firstName: string;
   readonly lastName: string;
   readonly email: string | null;
@@ -77,5 +82,13 @@ export interface IlliadTarget {
   readonly apiKey: string;
 }
 
-/** Opens a connection whose calls all stop at `signal` and are reported to `onCall`. */
-export type IlliadConnector = (target: IlliadTarget, options: { signal: AbortSignal; onCall: (call: IlliadCall) => void }) => IlliadConnection;
+export interface ConnectOptions {
+  /** Every call stops when this aborts (the export's deadline). */
+  readonly signal: AbortSignal;
+  /** Each call made, as it ends. */
+  readonly onCall: (call: IlliadCall) => void;
+  /** How long one call may take; the connector's default otherwise. */
+  readonly callTimeoutMs?: number;
+}
+
+export type IlliadConnector = (target: IlliadTarget, options: ConnectOptions) => IlliadConnection;

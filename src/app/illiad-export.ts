@@ -33,6 +33,8 @@ export interface IlliadExporterDeps {
   readonly storage: Storage;
   readonly env: Env;
   readonly connect: IlliadConnector;
+  /** How long one ILLiad call may take (the connector's default otherwise); tests shorten it. */
+  readonly callTimeoutMs?: number;
 }
 
 /** Whether the partner exports through the ILLiad API (the only thing this adapter does). */
@@ -74,7 +76,7 @@ export class IlliadExporter implements PartnerAdapter {
     if (!identity.ok) return { answer: failed(identity.reason) };
 
     const calls: string[] = [];
-    const connection = this.deps.connect(where.target, { signal: AbortSignal.timeout(EXPORT_DEADLINE_MS), onCall: (call) => calls.push(describeCall(call)) });
+    const connection = this.open(where.target, calls);
     try {
       const found = await this.findOrCreateUser(connection, partner, patron, identity.username);
       if (!found.ok) return { answer: failed(found.reason), calls, partnerAlert: null };
@@ -124,7 +126,7 @@ export class IlliadExporter implements PartnerAdapter {
     const where = this.target(partner);
     if (!where.ok) return { ...report, outcome: where.reason, illiadUser: null, calls: [] as string[] };
     const calls: string[] = [];
-    const connection = this.deps.connect(where.target, { signal: AbortSignal.timeout(EXPORT_DEADLINE_MS), onCall: (call) => calls.push(describeCall(call)) });
+    const connection = this.open(where.target, calls);
     try {
       const user = await this.findUser(connection, partner, patron, identity.username);
       const settings = partner.ncip.exportToThirdParty;
@@ -140,6 +142,14 @@ export class IlliadExporter implements PartnerAdapter {
       if (!(error instanceof InterlendError) || !error.code.startsWith('ILL_ERR_PARTNER_')) throw error;
       return { ...report, outcome: error.message, illiadUser: null, calls };
     }
+  }
+
+  private open(target: IlliadTarget, calls: string[]): IlliadConnection {
+    return this.deps.connect(target, {
+      signal: AbortSignal.timeout(EXPORT_DEADLINE_MS),
+      onCall: (call) => calls.push(describeCall(call)),
+      ...(this.deps.callTimeoutMs === undefined ? {} : { callTimeoutMs: this.deps.callTimeoutMs }),
+    });
   }
 
   private async findUser(connection: IlliadConnection, partner: NcipPartner, patron: Patron, username: string): Promise<IlliadUser | undefined> {
@@ -158,8 +168,11 @@ export class IlliadExporter implements PartnerAdapter {
       const type = USER_IDENTIFIER_TYPE.labels[partner.ncip.generalInformation.userIdentifierType];
       return { ok: false, reason: `ILLiad has no user ${username}${byEmail} and Create User In ILLiad is off; create the user in ILLiad (or check the partner's User Identifier Type, ${type}), then resend` };
     }
+    // Searching by e-mail means the key's External User ID mapping is the e-mail column; otherwise the username.
+    const searchesByEmail = settings.searchUserInIlliadUsing === 'EMAIL_ADDRESS' && patron.email !== null;
     const created = await connection.createUser({
       username,
+      externalUserId: searchesByEmail ? patron.email! : username,
       firstName: patron.firstName,
       lastName: patron.lastName,
       email: patron.email,

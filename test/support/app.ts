@@ -43,6 +43,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Partners that export to ILLiad Using API go through the real export (to ILLIAD_URL) instead of the script. */
   readonly illiad?: boolean;
+  /** How long one ILLiad call may take (shortened to test timeouts). */
+  readonly illiadCallTimeoutMs?: number;
 }
 
 export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -62,7 +64,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
       return answer ? { answer } : {};
     },
   };
-  const illiad = new IlliadExporter({ storage, env, connect: connectIlliad });
+  const illiad = new IlliadExporter({ storage, env, connect: connectIlliad, ...(options.illiadCallTimeoutMs ? { callTimeoutMs: options.illiadCallTimeoutMs } : {}) });
   const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (options.illiad && exportsThroughApi(partner) ? illiad : scripted) });
   const worker = createWorker({
     storage,

@@ -47,7 +47,7 @@ export function userBody(user: NewIlliadUser): Record<string, string | boolean> 
   const body: Record<string, string | boolean> = {
     Username: user.username,
     // Sent explicitly: with a key mapping, a missing ExternalUserId would null the mapped column (illiad.md §1.3).
-    ExternalUserId: user.username,
+    ExternalUserId: user.externalUserId,
     FirstName: user.firstName,
     LastName: user.lastName,
     AuthType: AUTH_TYPE.labels[user.authType as keyof typeof AUTH_TYPE.labels] ?? user.authType,
@@ -74,7 +74,13 @@ const path = (...segments: string[]) => segments.map(encodeURIComponent).join('/
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 export const connectIlliad: IlliadConnector = (target, options): IlliadConnection => {
-  const context: CallContext = { base: webPlatformBase(target.url), apiKey: target.apiKey, signal: options.signal, onCall: options.onCall };
+  const context: CallContext = {
+    base: webPlatformBase(target.url),
+    apiKey: target.apiKey,
+    signal: options.signal,
+    onCall: options.onCall,
+    ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
+  };
   const describeUser = (body: unknown) => {
     const cleared = text(field(body, 'Cleared'));
     return `found ${text(field(body, 'UserName')) ?? '?'}${cleared ? `, Cleared ${cleared}` : ''}`;

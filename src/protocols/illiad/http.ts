@@ -22,6 +22,7 @@ export interface CallContext {
   readonly apiKey: string;
   readonly signal: AbortSignal;
   readonly onCall: (call: IlliadCall) => void;
+  readonly callTimeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
 
@@ -61,7 +62,8 @@ export async function callIlliad(context: CallContext, options: CallOptions): Pr
   const started = performance.now();
   const report = (outcome: IlliadCall['outcome'], summary: string) =>
     context.onCall({ method: options.method, path: options.path, outcome, summary, ms: Math.round(performance.now() - started) });
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(CALL_TIMEOUT_MS)]);
+  const timeoutMs = context.callTimeoutMs ?? CALL_TIMEOUT_MS;
+  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(timeoutMs)]);
   let response: Response;
   let text: string;
   try {
@@ -79,7 +81,7 @@ export async function callIlliad(context: CallContext, options: CallOptions): Pr
   } catch (error) {
     const timedOut = signal.aborted && !context.signal.aborted;
     const outcome = timedOut ? 'timeout' : context.signal.aborted ? 'aborted' : 'network error';
-    const detail = timedOut ? `no answer within ${CALL_TIMEOUT_MS / 1000} s` : context.signal.aborted ? 'the export ran out of time' : describeNetworkError(error);
+    const detail = timedOut ? `no answer within ${timeoutMs / 1000} s` : context.signal.aborted ? 'the export ran out of time' : describeNetworkError(error);
     report(outcome, detail);
     throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `ILLiad did not answer ${options.method} ${options.path}: ${detail}`);
   }

@@ -90,8 +90,9 @@ export function transactionBody(input: { username: string; request: BorrowingReq
     DocumentType: DOCUMENT_TYPE[request.citationType],
     NotWantedAfter: request.neededBy,
     SpecIns: request.patronNote,
-    [input.requestIdField]: request.id,
   };
   for (const [field, value] of Object.entries(all)) if (value !== null && value !== '') body[field] = fit(field, value);
+  // Never cut: reconciliation finds the transaction by this exact value. A field too short for it is ILLiad's 400.
+  body[input.requestIdField] = request.id;
   return body;
 }
