@@ -2,6 +2,7 @@
  * The composition root: settings from the environment, then storage, use cases, the HTTP server and the CLI.
  * Nothing else wires parts together.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +19,12 @@ import { isDemo, isEmpty, loadDemo } from './app/demo.ts';
 import type { Instance } from './app/instance.ts';
 import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
-import { runCli } from './cli/program.ts';
+import { type IlliadSimCommandOptions, runCli } from './cli/program.ts';
 import { describeProblem } from './domain/errors.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
 import { connectIlliad } from './protocols/illiad/connection.ts';
+import { type IlliadSimulator, startIlliadSimulator } from './sim/illiad/index.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
 import { openStorage } from './storage/storage.ts';
 import { createWorker } from './worker/worker.ts';
@@ -57,7 +59,10 @@ function port(env: Env): number {
 }
 
 /** `npm start`: migrate, load the demo on an empty database, make sure an admin token exists, listen. */
-export async function serve(env: Env = process.env): Promise<void> {
+export async function serve(given: Env = process.env): Promise<void> {
+  // A copy the demo can add to: its ILLiad simulator's address is known only once it listens, and the export reads
+  // ILLIAD_URL / ILLIAD_API_KEY from here when it runs.
+  const env: Record<string, string | undefined> = { ...given };
   const log = pino({ level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'headers.authorization'] });
   const modelProblems = [...checkStateModel('borrowing', BORROWING_MODEL), ...checkStateModel('lending', LENDING_MODEL)];
   if (modelProblems.length) throw new Error(`the request state model is not sound:\n${modelProblems.join('\n')}`);
@@ -99,6 +104,7 @@ export async function serve(env: Env = process.env): Promise<void> {
     ...borrowingJobs(instance.borrowing),
   });
   const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
+  const simulator = demo && !env.ILLIAD_URL ? await startDemoIlliad(env, address) : undefined;
   worker.start();
   if (demo) {
     process.stdout.write(
@@ -107,6 +113,7 @@ export async function serve(env: Env = process.env): Promise<void> {
         '==================================================================',
         '  DEMO MODE: the guide\'s configuration and demo patrons are loaded.',
         '  Start on an empty database with INTERLEND_DEMO=0 for real use.',
+        ...(simulator ? [`  ILLiad (simulator): ${simulator.url}`, `  its transactions:   ${simulator.origin}/sim/transactions`] : []),
         '==================================================================',
         '',
       ].join('\n'),
@@ -118,6 +125,7 @@ export async function serve(env: Env = process.env): Promise<void> {
     log.info(`${signal}: stopping`);
     await app.close();
     await worker.stop();
+    await simulator?.close();
     await instance.close();
     process.exit(0);
   };
@@ -125,9 +133,47 @@ export async function serve(env: Env = process.env): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/**
+ * The demo's lender of last resort: the ILLiad simulator on loopback, with a key made for this run, its NCIP
+ * add-on pointed at this server, and the example configuration's ${ILLIAD_URL} / ${ILLIAD_API_KEY} set to it.
+ */
+async function startDemoIlliad(env: Record<string, string | undefined>, serverAddress: string): Promise<IlliadSimulator> {
+  const apiKey = `demo-${randomBytes(12).toString('hex')}`;
+  const local = new URL(serverAddress);
+  if (local.hostname === '0.0.0.0' || local.hostname === '[::]') local.hostname = '127.0.0.1';
+  const simulator = await startIlliadSimulator({
+    apiKey,
+    port: 0,
+    externalUserIdMapping: 'EMailAddress',
+    ncipUrl: new URL('/ncip', local).toString(),
+    ncip: { fromAgencyId: 'CSU_DEMO', toAgencyId: 'CSU_DEMO', applicationProfileType: 'ILLiad' },
+  });
+  env.ILLIAD_URL = simulator.url;
+  env.ILLIAD_API_KEY = apiKey;
+  return simulator;
+}
+
+async function illiadSim(options: IlliadSimCommandOptions, out: (line: string) => void): Promise<void> {
+  const simulator = await startIlliadSimulator({
+    apiKey: options.apiKey,
+    port: options.port,
+    host: options.host,
+    externalUserIdMapping: options.externalUserIdMapping,
+    ...(options.ncipUrl ? { ncipUrl: options.ncipUrl } : {}),
+    ncip: { fromAgencyId: options.agencyId, toAgencyId: options.agencyId, applicationProfileType: options.applicationProfileType },
+    log: out,
+  });
+  out(`ILLiad simulator: ${simulator.url} (ApiKey as given; control API at ${simulator.origin}/sim/)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => void simulator.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 /** The `interlend` command (also `npm start`, which runs `interlend serve`). */
 export async function main(argv: readonly string[]): Promise<void> {
-  await runCli(argv, { version: VERSION, openInstance: () => openInstance(process.env), serve: () => serve(process.env) });
+  await runCli(argv, { version: VERSION, openInstance: () => openInstance(process.env), serve: () => serve(process.env), illiadSim });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv);

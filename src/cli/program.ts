@@ -3,16 +3,35 @@
  * Exit codes: 0 done, 1 failed, 2 wrong usage.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ImportReport } from '../app/config-transfer.ts';
 import type { Instance } from '../app/instance.ts';
 import { ROLES } from '../domain/access/roles.ts';
 import { describeProblem, InterlendError } from '../domain/errors.ts';
 
+/** What `interlend illiad-sim` is given; main.ts starts the simulator. */
+export interface IlliadSimCommandOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly apiKey: string;
+  readonly externalUserIdMapping: string;
+  readonly ncipUrl?: string;
+  readonly agencyId: string;
+  readonly applicationProfileType: string;
+}
+
 export interface CliDeps {
   readonly version: string;
   openInstance(): Promise<Instance>;
   serve(): Promise<void>;
+  /** Runs the ILLiad simulator until the process is stopped. */
+  illiadSim(options: IlliadSimCommandOptions, out: (line: string) => void): Promise<void>;
+}
+
+function portNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new InvalidArgumentError('must be a port number (0 for any free port)');
+  return value;
 }
 
 const ENVIRONMENT_HELP = `
@@ -116,6 +135,29 @@ export function buildProgram(deps: CliDeps, io: { out: (line: string) => void; e
       await withInstance(deps, (instance) => instance.tokens.revoke(id));
       io.err(`Token ${id} revoked.`);
     });
+  program
+    .command('illiad-sim')
+    .description('run the ILLiad simulator: the Web Platform API (users, transactions, notes) and the NCIP add-on, for tests and demos')
+    .option('--port <n>', 'port to listen on (0: any free port)', portNumber, 8090)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--api-key <key>', 'the ApiKey the simulator accepts (default: $ILLIAD_API_KEY)')
+    .option('--external-user-id-mapping <column>', "the User column the key's External User ID maps to (EMailAddress, Username, SSN, …)", 'EMailAddress')
+    .option('--ncip-url <url>', "where the NCIP add-on posts (Interlend's /ncip); without it ILLiad events are refused")
+    .option('--agency-id <code>', 'FromAgencyId and ToAgencyId of NCIP messages (your institution code)', 'CSU_DEMO')
+    .option('--application-profile-type <code>', 'ApplicationProfileType of NCIP messages (the partner code)', 'ILLiad')
+    .addHelpText(
+      'after',
+      `
+Control API (no key, loopback): GET /sim/users, GET /sim/transactions[/N], PUT /sim/faults,
+POST /sim/events/{borrowing-checked-in-from-lender|borrowing-returned-by-patron|lending-marked-found|lending-returned}
+with {"transactionNumber": N}, POST /sim/reset.`,
+    )
+    .action(async (options: { port: number; host: string; apiKey?: string; externalUserIdMapping: string; ncipUrl?: string; agencyId: string; applicationProfileType: string }) => {
+      const apiKey = options.apiKey ?? process.env.ILLIAD_API_KEY;
+      if (!apiKey) throw new InvalidArgumentError('give --api-key, or set ILLIAD_API_KEY');
+      await deps.illiadSim({ ...options, apiKey, ...(options.ncipUrl ? { ncipUrl: options.ncipUrl } : {}) }, io.out);
+    });
+
   return program;
 }
 
@@ -126,6 +168,11 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<vo
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
+    if (error instanceof InvalidArgumentError) {
+      io.err(`interlend: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;

@@ -49,6 +49,57 @@ describe('starting the server', () => {
     }
   });
 
+  test('the demo starts the ILLiad simulator: a request the peers reject is exported to it', async () => {
+    const port = await freePort();
+    const token = 'demo-export-admin-token-0123456789';
+    const server = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir(), INTERLEND_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' });
+    const api = async (method: string, path: string, body?: unknown) =>
+      json(await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) }));
+    try {
+      await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, server);
+      await new Promise((r) => setTimeout(r, 200));
+      const simulator = /its transactions:\s+(\S+)/.exec(server.output())?.[1];
+      assert.ok(simulator, `the banner names the simulator:\n${server.output()}`);
+      const created = await api('POST', '/api/v1/borrowing-requests', { patron: '100200300', title: 'The Problem of Pain', oclcNumber: '12345' });
+      // The demo peers answer through staff: both say no.
+      for (const partner of ['NORTH', 'SOUTH']) {
+        const answered = await api('POST', `/api/v1/borrowing-requests/${created.id}/partner-answer`, { action: 'reject', reason: `${partner} has no copy` });
+        assert.equal(answered.status, 'REQUEST_SENT_TO_PARTNER', JSON.stringify(answered));
+      }
+      let request = await api('GET', `/api/v1/borrowing-requests/${created.id}`);
+      for (let i = 0; i < 100 && request.status !== 'EXPORTED_TO_THIRD_PARTY'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        request = await api('GET', `/api/v1/borrowing-requests/${created.id}`);
+      }
+      assert.equal(request.status, 'EXPORTED_TO_THIRD_PARTY', request.statusReason);
+      const transactions = await json(await fetch(simulator));
+      assert.deepEqual(
+        transactions.map((t: { ReferenceNumber: string; Username: string; TransactionNumber: number }) => [t.ReferenceNumber, t.Username, t.TransactionNumber]),
+        [[created.id, 'cwlee', request.exportedTo.transactionNumber]],
+      );
+      assert.doesNotMatch(server.output(), /demo-[0-9a-f]{24}/, 'the demo key is not printed');
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('interlend illiad-sim serves the Web Platform with the given key until stopped', async () => {
+    const port = await freePort();
+    const sim = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'illiad-sim', '--port', String(port), '--api-key', 'cli-key'], {});
+    try {
+      const base = `http://127.0.0.1:${port}/ILLiadWebPlatform`;
+      await waitForOk(`http://127.0.0.1:${port}/sim/users`, 10_000, sim);
+      assert.equal((await fetch(`${base}/Users/nobody`, { headers: { ApiKey: 'wrong' } })).status, 401);
+      const missing = await fetch(`${base}/Users/nobody`, { headers: { ApiKey: 'cli-key' } });
+      assert.deepEqual([missing.status, await json(missing)], [404, { Message: 'User nobody was not found.' }]);
+      assert.match(sim.output(), new RegExp(`ILLiad simulator: ${base.replace(/[/.]/g, '\\$&')}`));
+    } finally {
+      assert.equal(await sim.stop(), 0);
+    }
+    const usage = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'illiad-sim', '--port', 'x'], {});
+    assert.equal(await usage.exited, 2, 'a bad port is a usage error');
+  });
+
   test('INTERLEND_DEMO=0 starts empty; INTERLEND_ADMIN_TOKEN is the admin token', async () => {
     const port = await freePort();
     const adminToken = 'automation-admin-token-0123456789';

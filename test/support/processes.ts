@@ -17,6 +17,8 @@ export async function freePort(): Promise<number> {
 
 export interface Running {
   readonly child: ChildProcess;
+  /** The exit code, once the process ends by itself. */
+  readonly exited: Promise<number | null>;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -30,6 +32,7 @@ export function start(command: string, args: string[], env: Record<string, strin
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
     child,
+    exited,
     output: () => text,
     async stop() {
       if (child.exitCode === null) {
