@@ -5,6 +5,7 @@
 import type { IlliadConnection, IlliadConnector, IlliadTransactionRef, IlliadUser, NewIlliadUser } from '../../app/illiad-connection.ts';
 import { InterlendError } from '../../domain/errors.ts';
 import { AUTH_TYPE, DELIVERY_METHOD, NOTIFICATION_METHOD } from '../../domain/config/enums.ts';
+import type { IlliadTransactionRecord, IlliadUserRecord, NewIlliadUserRecord } from './dto.ts';
 import { type CallContext, callIlliad, illiadMessage, webPlatformBase } from './http.ts';
 import { transactionBody } from './transaction-body.ts';
 
@@ -15,7 +16,7 @@ function text(value: unknown): string | null {
 }
 
 /** ILLiad answers with `UserName`; lenient on case, as its model binding is (illiad.md §1.3). */
-function field(record: unknown, name: string): unknown {
+function field(record: unknown, name: keyof IlliadUserRecord | keyof IlliadTransactionRecord | (string & {})): unknown {
   if (typeof record !== 'object' || record === null) return undefined;
   const lower = name.toLowerCase();
   for (const [key, value] of Object.entries(record)) if (key.toLowerCase() === lower) return value;
@@ -43,8 +44,8 @@ export function toTransaction(record: unknown): IlliadTransactionRef {
 }
 
 /** The POST Users body: the patron's names and e-mail with the partner's defaults, in ILLiad's labels. */
-export function userBody(user: NewIlliadUser): Record<string, string | boolean> {
-  const body: Record<string, string | boolean> = {
+export function userBody(user: NewIlliadUser): NewIlliadUserRecord {
+  const body: NewIlliadUserRecord = {
     Username: user.username,
     // Sent explicitly: with a key mapping, a missing ExternalUserId would null the mapped column (illiad.md §1.3).
     ExternalUserId: user.externalUserId,

@@ -5,6 +5,7 @@
  */
 import type { IlliadCall } from '../../app/illiad-connection.ts';
 import { InterlendError } from '../../domain/errors.ts';
+import type { IlliadErrorRecord } from './dto.ts';
 
 /** One call may take this long; the export as a whole has its own deadline (the caller's signal). */
 export const CALL_TIMEOUT_MS = 15_000;
@@ -35,7 +36,8 @@ export function webPlatformBase(url: string): string {
 /** ILLiad's error text: `Message`, then each ModelState entry (`UserName: Username foo already exists.`). */
 export function illiadMessage(body: unknown): string {
   if (typeof body !== 'object' || body === null) return typeof body === 'string' && body ? body : 'no message';
-  const { Message: message, ModelState: modelState } = body as { Message?: unknown; ModelState?: unknown };
+  // Read defensively: the record's shape is what ILLiad should send (IlliadErrorRecord), not what it must.
+  const { Message: message, ModelState: modelState } = body as { [K in keyof IlliadErrorRecord]?: unknown };
   const parts: string[] = [];
   if (typeof modelState === 'object' && modelState !== null) {
     for (const [field, errors] of Object.entries(modelState)) {

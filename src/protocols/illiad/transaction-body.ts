@@ -5,6 +5,7 @@
  * clients do. Pure.
  */
 import type { BorrowingRequest } from '../../domain/request/borrowing-request.ts';
+import type { NewIlliadTransactionRecord } from './dto.ts';
 
 /** ILLiad column lengths (illiad.md §1.4, from Princeton's client; the rest are conservative guesses). */
 export const FIELD_LIMITS: Readonly<Record<string, number>> = {
@@ -60,7 +61,7 @@ export function fit(field: string, value: string): string {
   return `${points.slice(0, limit - 1).join('')}…`;
 }
 
-export function transactionBody(input: { username: string; request: BorrowingRequest; requestIdField: string }): Record<string, string | boolean> {
+export function transactionBody(input: { username: string; request: BorrowingRequest; requestIdField: string }): NewIlliadTransactionRecord {
   const { request } = input;
   const c = request.citation;
   const type = requestType(request);
@@ -80,7 +81,7 @@ export function transactionBody(input: { username: string; request: BorrowingReq
           PhotoJournalYear: c.year,
           PhotoJournalInclusivePages: c.pages,
         };
-  const body: Record<string, string | boolean> = { Username: input.username, RequestType: type, ProcessType: 'Borrowing' };
+  const body: NewIlliadTransactionRecord = { Username: input.username, RequestType: type, ProcessType: 'Borrowing' };
   const all: Record<string, string | null> = {
     ...fields,
     // ILLiad keeps ISBNs in its ISSN column (illiad.md §1.4).
