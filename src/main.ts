@@ -11,7 +11,9 @@ import { borrowingJobs } from './app/borrowing-jobs.ts';
 import { BorrowingService } from './app/borrowing-service.ts';
 import { ConfigService } from './app/config-service.ts';
 import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
+import { CirculationService } from './app/circulation-service.ts';
 import { JobService } from './app/job-service.ts';
+import { NcipService } from './app/ncip-service.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
 import { QueueService } from './app/queues.ts';
 import { ConfigTransfer } from './app/config-transfer.ts';
@@ -24,6 +26,7 @@ import { describeProblem } from './domain/errors.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
 import { connectIlliad } from './protocols/illiad/connection.ts';
+import { createNcipResponder } from './protocols/ncip/responder.ts';
 import { type IlliadSimulator, startIlliadSimulator } from './sim/illiad/index.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
 import { openStorage } from './storage/storage.ts';
@@ -38,14 +41,18 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
   const storage = await openStorage(databaseSettingsFromEnv(env));
   const deps = { storage, clock: systemClock, ids: randomIdSource(), env };
   const illiad = new IlliadExporter({ storage, env, connect: connectIlliad });
+  // ILLiad partners exporting Using API get the export; the others wait for staff (ISO 18626 comes in its issue).
+  const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : manualAdapter) });
+  const ncip = new NcipService({ ...deps, borrowing });
   return {
     storage,
     config: new ConfigService(deps),
     transfer: new ConfigTransfer(deps),
     tokens: new TokenService(deps),
-    // ILLiad partners exporting Using API get the export; the others wait for staff (ISO 18626 comes in its issue).
-    borrowing: new BorrowingService({ ...deps, adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : manualAdapter) }),
+    borrowing,
     illiad,
+    ncip,
+    circulation: new CirculationService({ ...deps, borrowing, ncip }),
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     close: () => storage.close(),
@@ -92,6 +99,9 @@ export async function serve(given: Env = process.env): Promise<void> {
     queues: instance.queues,
     jobs: instance.jobs,
     illiad: instance.illiad,
+    circulation: instance.circulation,
+    storage: instance.storage,
+    ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => log.error({ error }, 'NCIP message failed') }),
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },

@@ -19,6 +19,8 @@ import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
 import type { Clock, HistoryEntry, IdSource, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, SendAttempt, SendResult, Storage } from './ports.ts';
 
 export const JOB_SEND = 'rota.send';
+
+const conflict = (id: string) => new InterlendError('ILL_ERR_CONFLICT', `borrowing request ${id} was changed by someone else meanwhile; try again`);
 export const JOB_ANSWER_TIMER = 'rota.answer-timer';
 
 export interface BorrowingServiceDeps {
@@ -313,19 +315,133 @@ export class BorrowingService {
    */
   private async change(id: string, work: (request: BorrowingRequest, repos: Repositories) => Promise<Change | undefined>): Promise<BorrowingRequest> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.deps.storage.transaction(async (repos) => {
-        const request = await repos.borrowing.get(id);
-        if (!request) throw notFound(`borrowing request ${id}`);
-        const change = await work(request, repos);
-        if (!change) return { saved: true as const, request };
-        const next = { ...change.request, version: request.version + 1, updatedAt: this.deps.clock.now() };
-        if (!(await repos.borrowing.update(next))) return { saved: false as const, request };
-        await this.record(repos, next, change.effects, change.history, next.updatedAt);
-        return { saved: true as const, request: next };
-      });
+      const outcome = await this.deps.storage.transaction((repos) => this.applyChange(repos, id, work));
       if (outcome.saved) return outcome.request;
-      if (attempt >= MAX_SAVE_TRIES) throw new InterlendError('ILL_ERR_CONFLICT', `borrowing request ${id} was changed by someone else meanwhile; try again`);
+      if (attempt >= MAX_SAVE_TRIES) throw conflict(id);
     }
+  }
+
+  private async applyChange(repos: Repositories, id: string, work: (request: BorrowingRequest, repos: Repositories) => Promise<Change | undefined>) {
+    const request = await repos.borrowing.get(id);
+    if (!request) throw notFound(`borrowing request ${id}`);
+    const change = await work(request, repos);
+    if (!change) return { saved: true as const, request };
+    const next = { ...change.request, version: request.version + 1, updatedAt: this.deps.clock.now() };
+    if (!(await repos.borrowing.update(next))) return { saved: false as const, request };
+    await this.record(repos, next, change.effects, change.history, next.updatedAt);
+    return { saved: true as const, request: next };
+  }
+
+  /**
+   * A state-model action inside the caller's transaction, for messages that change items and the request together
+   * (an NCIP AcceptItem). A concurrent change of the request fails with ILL_ERR_CONFLICT: the caller retries whole.
+   */
+  async actWithin(repos: Repositories, id: string, action: string, by: Actor, actor: string, reason?: string): Promise<BorrowingRequest> {
+    const outcome = await this.applyChange(repos, id, async (request) => {
+      const step = applyAction(request, action, by, await this.walkContext(repos, reason));
+      if (!step.ok) throw new InterlendError('ILL_ERR_INVALID_TRANSITION', step.reason, [{ path: 'action', message: step.reason }]);
+      const partner = request.current === null ? null : (request.rota[request.current]?.partner ?? null);
+      return { request: step.request, effects: step.effects, history: [{ actor, action, fromStatus: step.from, toStatus: step.to, reason: reason ?? null, partner }] };
+    });
+    if (!outcome.saved) throw conflict(id);
+    return outcome.request;
+  }
+
+  /**
+   * A request a broker partner sources itself (NCIP RequestItem with Support Borrowing): the broker is its one
+   * rota entry and has it already (Request sent to partner), with no send job of ours. Inside the caller's
+   * transaction.
+   */
+  async createForPartner(
+    repos: Repositories,
+    input: { patron: Patron; partner: string; title: string; author: string | null; oclcNumber: string | null; pickupLibrary: string; owner: string | null; externalRequest: string | null; actor: string },
+  ): Promise<BorrowingRequest> {
+    const now = this.deps.clock.now();
+    const citation = Object.fromEntries(CITATION_FIELDS.map((field) => [field, null])) as Record<(typeof CITATION_FIELDS)[number], string | null>;
+    const request: BorrowingRequest = {
+      id: this.deps.ids.newId(),
+      status: 'REQUEST_SENT_TO_PARTNER',
+      patron: input.patron.primaryId,
+      userGroup: input.patron.userGroup,
+      citation: { ...citation, title: input.title, author: input.author, oclcNumber: input.oclcNumber } as Citation,
+      requestedFormat: 'PHYSICAL',
+      citationType: 'BOOK',
+      pickupLibrary: input.pickupLibrary,
+      resourceSharingLibrary: input.owner,
+      neededBy: null,
+      levelOfService: 'STANDARD',
+      patronNote: null,
+      routing: null,
+      rota: [{ partner: input.partner, template: 'NCIP', state: 'SENT', reason: null, sentAt: now, answeredAt: null, answerBy: null }],
+      rotaSkips: [],
+      current: 0,
+      statusReason: `made from ${input.partner}'s RequestItem${input.externalRequest ? ` ${input.externalRequest}` : ''}`,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await repos.borrowing.insert(request);
+    await this.record(
+      repos,
+      request,
+      [],
+      [
+        { actor: input.actor, action: 'create', fromStatus: null, toStatus: 'CREATED', reason: request.statusReason, partner: input.partner },
+        { actor: input.actor, action: 'send-to-first', fromStatus: 'CREATED', toStatus: 'REQUEST_SENT_TO_PARTNER', reason: 'the broker sources it', partner: input.partner },
+      ],
+      now,
+      { first: true },
+    );
+    return request;
+  }
+
+  /**
+   * A request made from a partner's message about an item we never asked it for (an NCIP AcceptItem for a
+   * transaction not exported from here): already received, owned by the partner's Default Library Owner, as Alma
+   * does (design.md decision 8). Inside the caller's transaction.
+   */
+  async createReceived(
+    repos: Repositories,
+    input: { patron: Patron; partner: string; title: string; author: string | null; pickupLibrary: string; owner: string | null; transactionNumber: number | null; username: string | null; actor: string },
+  ): Promise<BorrowingRequest> {
+    const now = this.deps.clock.now();
+    const citation = Object.fromEntries(CITATION_FIELDS.map((field) => [field, null])) as Record<(typeof CITATION_FIELDS)[number], string | null>;
+    const request: BorrowingRequest = {
+      id: this.deps.ids.newId(),
+      status: 'PHYSICALLY_RECEIVED_BY_LIBRARY',
+      patron: input.patron.primaryId,
+      userGroup: input.patron.userGroup,
+      citation: { ...citation, title: input.title, author: input.author } as Citation,
+      requestedFormat: 'PHYSICAL',
+      citationType: 'BOOK',
+      pickupLibrary: input.pickupLibrary,
+      resourceSharingLibrary: input.owner,
+      neededBy: null,
+      levelOfService: 'STANDARD',
+      patronNote: null,
+      routing: null,
+      rota: [{ partner: input.partner, template: 'NCIP', state: 'FILLED', reason: 'the item arrived (NCIP AcceptItem)', sentAt: null, answeredAt: now, answerBy: null }],
+      rotaSkips: [],
+      current: 0,
+      statusReason: `made from ${input.partner}'s AcceptItem: no request of ours has this item`,
+      ...(input.transactionNumber === null ? {} : { exportedTo: { partner: input.partner, transactionNumber: input.transactionNumber, username: input.username ?? '', at: now } }),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await repos.borrowing.insert(request);
+    await this.record(
+      repos,
+      request,
+      [],
+      [
+        { actor: input.actor, action: 'create', fromStatus: null, toStatus: 'CREATED', reason: request.statusReason, partner: input.partner },
+        { actor: input.actor, action: 'receive', fromStatus: 'CREATED', toStatus: 'PHYSICALLY_RECEIVED_BY_LIBRARY', reason: null, partner: input.partner },
+      ],
+      now,
+      { first: true },
+    );
+    return request;
   }
 
   private async record(repos: Repositories, request: BorrowingRequest, effects: readonly Effect[], history: Change['history'], now: string, options: { first?: boolean } = {}): Promise<void> {

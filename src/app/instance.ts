@@ -1,7 +1,9 @@
 import type { BorrowingService } from './borrowing-service.ts';
+import type { CirculationService } from './circulation-service.ts';
 import type { ConfigService } from './config-service.ts';
 import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
+import type { NcipService } from './ncip-service.ts';
 import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
 import type { Storage } from './ports.ts';
@@ -17,5 +19,7 @@ export interface Instance {
   readonly queues: QueueService;
   readonly jobs: JobService;
   readonly illiad: IlliadExporter;
+  readonly ncip: NcipService;
+  readonly circulation: CirculationService;
   close(): Promise<void>;
 }

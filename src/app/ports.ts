@@ -4,6 +4,7 @@ import type { ConfigDocs, ConfigKind } from '../domain/config/kinds.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { Partner } from '../domain/config/partner.ts';
 import type { RotaRule } from '../domain/config/rota-rule.ts';
+import type { Hold, HoldStatus, Item, ItemStatus, Loan, LoanStatus } from '../domain/circulation/circulation.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { BorrowingStatus } from '../domain/request/state-model.ts';
 
@@ -64,8 +65,13 @@ export interface ConfigRepository<K extends ConfigKind> {
 }
 
 export interface PatronLookup {
-  /** The patron that has this identifier (type PRIMARY_ID, EMAIL, BARCODE, …), case-insensitively. */
+  /**
+   * The patron that has this identifier (type PRIMARY_ID, EMAIL, BARCODE, …), case-insensitively: its stored
+   * object's id (for `config('patrons').findById`), not its primary id.
+   */
   findPatronIdByKey(type: string, value: string): Promise<string | undefined>;
+  /** Stored ids of the patrons with an identifier of this type containing `fragment`, case-insensitively. */
+  findPatronIdsByKeyContaining(type: string, fragment: string, limit: number): Promise<string[]>;
 }
 
 export interface ReferenceIndex {
@@ -190,6 +196,8 @@ export interface BorrowingRequestRepository {
   get(id: string): Promise<BorrowingRequest | undefined>;
   list(query: RequestListQuery): Promise<Page<BorrowingRequest>>;
   countByStatus(): Promise<Partial<Record<BorrowingStatus, number>>>;
+  /** Requests a lender of last resort knows by this number (ILLiad's TransactionNumber), newest first. */
+  byThirdPartyNumber(number: string): Promise<BorrowingRequest[]>;
   /** Appends to the request's history, in the order given. `first`: the request is new, its history empty. */
   addHistory(entries: readonly HistoryEntry[], options?: { readonly first?: boolean }): Promise<void>;
   history(requestId: string): Promise<HistoryEntry[]>;
@@ -254,6 +262,52 @@ export interface RuleSetRepository {
   get(id: string): Promise<RotaRule[] | undefined>;
 }
 
+export interface ItemQuery {
+  readonly barcode?: string;
+  readonly status?: ItemStatus;
+  readonly borrowingRequest?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface CirculationRepository {
+  insertItem(item: Item): Promise<void>;
+  updateItem(item: Item): Promise<void>;
+  getItem(id: string): Promise<Item | undefined>;
+  /** The item in use (not retired) with this barcode. */
+  itemByBarcode(barcode: string): Promise<Item | undefined>;
+  items(query: ItemQuery): Promise<Page<Item>>;
+  insertHold(hold: Hold): Promise<void>;
+  updateHold(hold: Hold): Promise<void>;
+  holdsOfItem(item: string): Promise<Hold[]>;
+  holds(query: { pickupLibrary?: string; status?: HoldStatus; patron?: string; limit: number; offset: number }): Promise<Page<Hold>>;
+  insertLoan(loan: Loan): Promise<void>;
+  updateLoan(loan: Loan): Promise<void>;
+  getLoan(id: string): Promise<Loan | undefined>;
+  openLoanOf(item: string): Promise<Loan | undefined>;
+  loans(query: { borrower?: string; item?: string; status?: LoanStatus; limit: number; offset: number }): Promise<Page<Loan>>;
+}
+
+/** One NCIP message received and the answer given (issue 5: the audit). */
+export interface NcipMessageRecord {
+  readonly id: string;
+  readonly at: string;
+  readonly partner: string | null;
+  readonly service: string | null;
+  readonly borrowingRequest: string | null;
+  readonly outcome: 'success' | 'problem';
+  readonly problem: string | null;
+  readonly durationMs: number;
+  readonly requestBody: string;
+  readonly responseBody: string;
+}
+
+export interface NcipMessageRepository {
+  insert(record: NcipMessageRecord): Promise<void>;
+  ofRequest(borrowingRequest: string): Promise<NcipMessageRecord[]>;
+  recent(query: { limit: number; offset: number }): Promise<Page<NcipMessageRecord>>;
+}
+
 /** Repositories bound to one transaction (or to none, for reads). */
 export interface Repositories {
   config<K extends ConfigKind>(kind: K): ConfigRepository<K>;
@@ -268,6 +322,8 @@ export interface Repositories {
   readonly borrowing: BorrowingRequestRepository;
   readonly ruleSets: RuleSetRepository;
   readonly partnerAlerts: PartnerAlertRepository;
+  readonly circulation: CirculationRepository;
+  readonly ncipMessages: NcipMessageRepository;
 }
 
 export interface Storage {

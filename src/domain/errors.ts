@@ -20,6 +20,15 @@ export const ERROR_CODES = [
   'ILL_ERR_PARTNER_AUTH', // a partner's system refused our credentials (ILLiad 401/403): fix the configuration
   'ILL_ERR_PARTNER_REFUSED', // a partner's system refused the data (ILLiad 400 with ModelState): fix the request
   'ILL_ERR_PARTNER_UNAVAILABLE', // a partner's system did not answer usefully (timeout, network, 5xx): try later
+  // Circulation and partners' messages (NCIP Problem types at the NCIP edge).
+  'ILL_ERR_UNKNOWN_AGENCY', // the message names a partner or an institution we do not know
+  'ILL_ERR_UNKNOWN_USER', // no patron has the user id the partner sent (after its identity rule)
+  'ILL_ERR_UNKNOWN_ITEM', // no item has that barcode
+  'ILL_ERR_UNKNOWN_REQUEST', // no request has that id
+  'ILL_ERR_ITEM_NOT_CHECKED_OUT', // a return of an item that is not on loan
+  'ILL_ERR_USER_BLOCKED', // the patron may not borrow (blocked, inactive, expired)
+  'ILL_ERR_USER_AUTHENTICATION_FAILED', // the partner must authenticate the patron and did not, or could not
+  'ILL_ERR_UNSUPPORTED_SERVICE', // a message we do not handle
   'ILL_ERR_INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,7 +8,9 @@ import type { Registry } from 'prom-client';
 import type { ConfigService } from '../app/config-service.ts';
 import type { BorrowingService } from '../app/borrowing-service.ts';
 import type { ConfigTransfer } from '../app/config-transfer.ts';
+import type { CirculationService } from '../app/circulation-service.ts';
 import type { IlliadExporter } from '../app/illiad-export.ts';
+import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
@@ -17,6 +19,8 @@ import { installErrorHandling } from './errors.ts';
 import { createMetrics, instrument } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { configObjectRoutes } from './routes/config-objects.ts';
+import { circulationRoutes } from './routes/circulation.ts';
+import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { requestRoutes } from './routes/requests.ts';
 
@@ -29,6 +33,10 @@ export interface ServerDeps {
   readonly jobs: JobService;
   /** The ILLiad export, for the identity dry run. */
   readonly illiad: IlliadExporter;
+  readonly circulation: CirculationService;
+  /** The NCIP responder (protocols/ncip), wired in main.ts. */
+  readonly ncip: NcipEndpoint;
+  readonly storage: Storage;
   /** Resolves when the database answers. */
   readonly ping: () => Promise<void>;
   readonly about: { readonly version: string; readonly database: string; readonly demo: () => Promise<boolean> };
@@ -79,6 +87,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     adminRoutes(api, deps);
     requestRoutes(api, deps);
     partnerRoutes(api, deps);
+    circulationRoutes(api, deps);
   });
+  await ncipRoutes(app, deps);
   return app;
 }

@@ -59,6 +59,10 @@ export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepos
       const rows = await db.selectFrom('borrowing_request').select(['status', (eb) => eb.fn.countAll().as('count')]).groupBy('status').execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
     },
+    async byThirdPartyNumber(number) {
+      const rows = await db.selectFrom('borrowing_request').select('data').where('third_party_number', '=', number).orderBy('created_at', 'desc').execute();
+      return rows.map((r) => JSON.parse(r.data) as BorrowingRequest);
+    },
     async addHistory(entries, options) {
       if (entries.length === 0) return;
       // Ids made in one millisecond need not sort in order; a per-request sequence keeps the history's order.

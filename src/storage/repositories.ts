@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ApiToken, ConfigRepository, Repositories } from '../app/ports.ts';
 import type { Role } from '../domain/access/roles.ts';
 import type { RotaRule } from '../domain/config/rota-rule.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { ConfigKind } from '../domain/config/kinds.ts';
 import { borrowingRepository } from './borrowing-repository.ts';
+import { circulationRepository, ncipMessageRepository } from './circulation-repository.ts';
 import { bumpConfigVersion, CONFIG_VERSION_KEY, configRepository } from './config-repository.ts';
 import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
@@ -51,6 +52,18 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
           .where('key_value', '=', value.toLowerCase())
           .executeTakeFirst();
         return row?.patron_id;
+      },
+      async findPatronIdsByKeyContaining(type, fragment, limit) {
+        const pattern = `%${fragment.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const rows = await db
+          .selectFrom('patron_key')
+          .select('patron_id')
+          .where('key_type', '=', type)
+          .where(sql<boolean>`key_value like ${pattern} escape '\\'`)
+          .orderBy('patron_id')
+          .limit(limit)
+          .execute();
+        return [...new Set(rows.map((r) => r.patron_id))];
       },
     },
     institution: {
@@ -121,6 +134,8 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     },
     jobs: jobRepository(db, dialect),
     borrowing: borrowingRepository(db),
+    circulation: circulationRepository(db),
+    ncipMessages: ncipMessageRepository(db),
     partnerAlerts: {
       async put(alert) {
         const values = { partner: alert.partner, message: alert.message, at: alert.at };

@@ -116,6 +116,63 @@ export interface PartnerAlertRow {
   at: string;
 }
 
+export interface ItemRow {
+  id: string;
+  barcode: string;
+  kind: string;
+  status: string;
+  title: string | null;
+  author: string | null;
+  library: string | null;
+  location: string | null;
+  item_policy: string | null;
+  borrowing_request: string | null;
+  partner: string | null;
+  due_back: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HoldRow {
+  id: string;
+  item: string;
+  patron: string;
+  pickup_library: string;
+  status: string;
+  borrowing_request: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LoanRow {
+  id: string;
+  item: string;
+  borrower: string;
+  status: string;
+  due_date: string;
+  renewals: number;
+  desk: string | null;
+  external_request: string | null;
+  checked_out_at: string;
+  returned_at: string | null;
+  updated_at: string;
+}
+
+export interface NcipMessageRow {
+  id: string;
+  at: string;
+  partner: string | null;
+  service: string | null;
+  borrowing_request: string | null;
+  /** `success` or `problem`. */
+  outcome: string;
+  /** The Problem Type, when the answer was a Problem. */
+  problem: string | null;
+  duration_ms: number;
+  request_body: string;
+  response_body: string;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -134,5 +191,9 @@ export interface Database {
   request_history: RequestHistoryRow;
   rule_set: RuleSetRow;
   partner_alert: PartnerAlertRow;
+  item: ItemRow;
+  hold: HoldRow;
+  loan: LoanRow;
+  ncip_message: NcipMessageRow;
   job: JobRow;
 }

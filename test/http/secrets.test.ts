@@ -13,6 +13,9 @@ import { QueueService } from '../../src/app/queues.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import { IlliadExporter } from '../../src/app/illiad-export.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
+import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
+import { CirculationService } from '../../src/app/circulation-service.ts';
+import { NcipService } from '../../src/app/ncip-service.ts';
 import { TokenService } from '../../src/app/token-service.ts';
 import { CONFIG_KINDS } from '../../src/domain/config/kinds.ts';
 import { buildServer } from '../../src/http/server.ts';
@@ -42,14 +45,19 @@ describe('secrets never leave the server', () => {
         done();
       },
     });
+    const borrowing = new BorrowingService({ ...deps, adapterFor: () => manualAdapter });
+    const ncip = new NcipService({ ...deps, borrowing });
     const app = await buildServer({
       config: new ConfigService(deps),
       transfer: new ConfigTransfer(deps),
       tokens,
-      borrowing: new BorrowingService({ ...deps, adapterFor: () => manualAdapter }),
+      borrowing,
       queues: new QueueService(deps),
       jobs: new JobService(deps),
       illiad: new IlliadExporter({ ...deps, connect: connectIlliad }),
+      circulation: new CirculationService({ ...deps, borrowing, ncip }),
+      storage,
+      ncip: createNcipResponder({ service: ncip, storage, clock: deps.clock, ids: deps.ids }),
       ping: () => storage.ping(),
       about: { version: 'test', database: 'sqlite', demo: async () => false },
       // The most talkative level, so that anything a route could log is logged.

@@ -13,6 +13,9 @@ import { TokenService } from '../../src/app/token-service.ts';
 import type { Role } from '../../src/domain/access/roles.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
+import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
+import { CirculationService } from '../../src/app/circulation-service.ts';
+import { NcipService } from '../../src/app/ncip-service.ts';
 import type { Dialect } from '../../src/storage/database.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase } from './databases.ts';
@@ -33,6 +36,8 @@ export interface TestApp {
   /** A worker over the test database; `drain()` runs every due job. */
   readonly worker: Worker;
   drain(): Promise<number>;
+  /** Faults of ours the NCIP responder met (each answered as a Problem); tests expect none. */
+  readonly faults: unknown[];
   /** A token of each role. */
   readonly tokenFor: Record<Role, string>;
   /** inject() as the admin unless another token (or none: null) is given. */
@@ -55,6 +60,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const config = new ConfigService(deps);
   const transfer = new ConfigTransfer(deps);
   const tokens = new TokenService(deps);
+  const faults: unknown[] = [];
   const script = new Map<string, (PartnerAnswer | undefined)[]>();
   const sent: string[] = [];
   const scripted: PartnerAdapter = {
@@ -66,6 +72,8 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   };
   const illiad = new IlliadExporter({ storage, env, connect: connectIlliad, ...(options.illiadCallTimeoutMs ? { callTimeoutMs: options.illiadCallTimeoutMs } : {}) });
   const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (options.illiad && exportsThroughApi(partner) ? illiad : scripted) });
+  const ncip = new NcipService({ ...deps, borrowing });
+  const circulation = new CirculationService({ ...deps, borrowing, ncip });
   const worker = createWorker({
     storage,
     clock,
@@ -85,6 +93,9 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     illiad,
+    circulation,
+    storage,
+    ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo: async () => false },
   });
@@ -105,6 +116,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
       return ran;
     },
     tokenFor,
+    faults,
     call(method, url, options = {}) {
       const token = options.token === undefined ? tokenFor.admin : options.token;
       const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers };

@@ -35,3 +35,12 @@ export function illiadUsername(patron: Patron, rule: IdentityRule): UsernameOutc
   }
   return { ok: true, identifier, username: match[0] };
 }
+
+/**
+ * The rule in reverse (design.md decision 6: "the same rule is used in reverse for incoming NCIP user ids"): does
+ * this patron's derived username equal the id a partner sent? Case-insensitive, as ILLiad's usernames are.
+ */
+export function hasUsername(patron: Patron, rule: IdentityRule, sent: string): boolean {
+  const outcome = illiadUsername(patron, rule);
+  return outcome.ok && outcome.username.toLowerCase() === sent.trim().toLowerCase();
+}
