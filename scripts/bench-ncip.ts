@@ -37,7 +37,7 @@ type Figures = { perSecond: number; p50: number; p99: number; problems: number }
 function drive(url: string, count: number, first = 0): Promise<Figures> {
   const pairs = Array.from({ length: count }, (_, n) => messages(first + n));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./ncip-load.worker.mjs', import.meta.url), { workerData: { url, pairs, connections: CONNECTIONS } });
+    const worker = new Worker(new URL('./ncip-load.worker.mjs', import.meta.url), { workerData: { url, pairs, connections: CONNECTIONS }, execArgv: [] });
     worker.once('message', resolve);
     worker.once('error', reject);
   });

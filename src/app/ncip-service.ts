@@ -8,10 +8,11 @@ import type { Partner } from '../domain/config/partner.ts';
 import type { Patron } from '../domain/config/patron.ts';
 import { dueDateFrom, type Hold, type Item, type Loan, partnerBorrower } from '../domain/circulation/circulation.ts';
 import { InterlendError, problemError } from '../domain/errors.ts';
-import { hasUsername } from '../domain/identity/illiad-username.ts';
+import { hasUsername, patronIdentifier } from '../domain/identity/illiad-username.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import { BORROWING_MODEL } from '../domain/request/state-model.ts';
 import type { BorrowingService } from './borrowing-service.ts';
+import { ConfigCache } from './config-snapshot.ts';
 import type { Clock, IdSource, Repositories, Storage } from './ports.ts';
 
 type NcipPartner = Extract<Partner, { profileType: 'NCIP' }>;
@@ -57,19 +58,22 @@ export interface NcipServiceDeps {
 const unknownUser = (value: string, path = 'UserId') => problemError('ILL_ERR_UNKNOWN_USER', [{ path, message: `no patron is known by ${value}` }]);
 
 export class NcipService {
+  /** Partners and the institution, re-read only when the configuration changed (one small read per message). */
+  private readonly configCache = new ConfigCache();
+
   constructor(private readonly deps: NcipServiceDeps) {}
 
   /** The partner the message comes from: ApplicationProfileType is its code; ToAgencyId must be our institution. */
   async partnerFor(caller: NcipCaller): Promise<NcipPartner> {
     const code = caller.applicationProfileType?.trim();
     if (!code) throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ApplicationProfileType', message: 'is missing: it names the partner (its code here)' }]);
-    const repos = this.deps.storage.read;
-    const partner = (await repos.config('partners').findByKey(code))?.doc;
+    const config = await this.configCache.get(this.deps.storage.read);
+    const partner = config.partners.get(code);
     if (!partner || partner.profileType !== 'NCIP') {
       throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ApplicationProfileType', message: `${code} is not an NCIP partner here` }]);
     }
     if (partner.status !== 'ACTIVE') throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ApplicationProfileType', message: `partner ${code} is inactive` }]);
-    const institution = (await repos.institution.get())?.doc;
+    const institution = config.institution;
     const to = caller.toAgencyId?.trim();
     if (to && institution && to.toLowerCase() !== institution.code.toLowerCase()) {
       throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ToAgencyId', message: `${to} is not this institution (${institution.code})` }]);
@@ -85,22 +89,27 @@ export class NcipService {
     const rule = partner.ncip.generalInformation;
     const value = sent.trim();
     const patrons = repos.config('patrons');
-    const direct = await repos.patronLookup.findPatronIdByKey(rule.userIdentifierType, value);
-    if (direct) {
-      // The whole identifier (a broker that sends the e-mail, or a rule without a regex).
-      const patron = (await patrons.findById(direct))?.doc;
-      if (patron) return patron;
-    }
     if (rule.userIdentifierRegex) {
+      // A regex anchored at the start (`^[^@]*`) derives a prefix of the identifier: an index range finds it.
+      const ids = rule.userIdentifierRegex.startsWith('^')
+        ? await repos.patronLookup.findPatronIdsByKeyPrefix(rule.userIdentifierType, value, 50)
+        : await repos.patronLookup.findPatronIdsByKeyContaining(rule.userIdentifierType, value, 50);
       const matches: Patron[] = [];
-      for (const id of await repos.patronLookup.findPatronIdsByKeyContaining(rule.userIdentifierType, value, 50)) {
+      let whole: Patron | undefined;
+      for (const id of ids) {
         const patron = (await patrons.findById(id))?.doc;
         if (patron && hasUsername(patron, rule, value)) matches.push(patron);
+        else if (patron && patronIdentifier(patron, rule.userIdentifierType)?.toLowerCase() === value.toLowerCase()) whole = patron;
       }
       if (matches.length > 1) {
         throw problemError('ILL_ERR_UNKNOWN_USER', [{ path: 'UserId', message: `${value} is the username of several patrons (${matches.map((p) => p.primaryId).join(', ')})` }]);
       }
-      if (matches[0]) return matches[0];
+      if (matches[0] ?? whole) return matches[0] ?? whole;
+    } else {
+      // No regex: the identifier itself is the username.
+      const direct = await repos.patronLookup.findPatronIdByKey(rule.userIdentifierType, value);
+      const patron = direct ? (await patrons.findById(direct))?.doc : undefined;
+      if (patron) return patron;
     }
     // The primary id always works too: other brokers send it whatever the partner's rule.
     return (await patrons.findByKey(value))?.doc;
@@ -325,7 +334,7 @@ export class NcipService {
 
   /** Our institution's code: the From of every answer. */
   async institutionCode(): Promise<string> {
-    return (await this.deps.storage.read.institution.get())?.doc.code ?? 'INTERLEND';
+    return (await this.configCache.get(this.deps.storage.read)).institution?.code ?? 'INTERLEND';
   }
 
   /** CancelRequestItem: the partner cancels one of our requests it holds (before the item has come). */
@@ -374,7 +383,8 @@ export class NcipService {
       const found = (await repos.borrowing.byThirdPartyNumber(candidate)).find((r) => r.exportedTo?.partner === partner.code && !TERMINAL.has(r.status));
       if (found) return found;
     }
-    for (const candidate of candidates) {
+    // Our own request ids (brokers that echo them) are ULIDs, never all digits like ILLiad's numbers.
+    for (const candidate of candidates.filter((c) => !/^\d+$/.test(c))) {
       const found = await repos.borrowing.get(candidate);
       if (found && !TERMINAL.has(found.status)) return found;
     }

@@ -72,6 +72,8 @@ export interface PatronLookup {
   findPatronIdByKey(type: string, value: string): Promise<string | undefined>;
   /** Stored ids of the patrons with an identifier of this type containing `fragment`, case-insensitively. */
   findPatronIdsByKeyContaining(type: string, fragment: string, limit: number): Promise<string[]>;
+  /** The same for identifiers that start with `prefix` (an index range, not a scan). */
+  findPatronIdsByKeyPrefix(type: string, prefix: string, limit: number): Promise<string[]>;
 }
 
 export interface ReferenceIndex {
@@ -304,6 +306,8 @@ export interface NcipMessageRecord {
 
 export interface NcipMessageRepository {
   insert(record: NcipMessageRecord): Promise<void>;
+  /** Several in one statement. */
+  insertAll(records: readonly NcipMessageRecord[]): Promise<void>;
   ofRequest(borrowingRequest: string): Promise<NcipMessageRecord[]>;
   recent(query: { limit: number; offset: number }): Promise<Page<NcipMessageRecord>>;
 }

@@ -1,5 +1,5 @@
 /** Items, holds and loans, one row each; and the NCIP message log. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CirculationRepository, NcipMessageRecord, NcipMessageRepository } from '../app/ports.ts';
 import type { Hold, HoldStatus, Item, ItemKind, ItemStatus, Loan, LoanStatus } from '../domain/circulation/circulation.ts';
 import { InterlendError } from '../domain/errors.ts';
@@ -109,7 +109,8 @@ export function circulationRepository(db: Kysely<Database>): CirculationReposito
       return row && toItem(row);
     },
     async itemByBarcode(barcode) {
-      const row = await db.selectFrom('item').selectAll().where('barcode', '=', barcode).where('status', '<>', 'RETIRED').executeTakeFirst();
+      // The literal (not a parameter) lets the planner use the partial unique index item_barcode_in_use.
+      const row = await db.selectFrom('item').selectAll().where('barcode', '=', barcode).where('status', '<>', sql.lit('RETIRED')).executeTakeFirst();
       return row && toItem(row);
     },
     async items(query) {
@@ -183,20 +184,26 @@ const toMessage = (r: NcipMessageRow): NcipMessageRecord => ({
 export function ncipMessageRepository(db: Kysely<Database>): NcipMessageRepository {
   return {
     async insert(m) {
+      await this.insertAll([m]);
+    },
+    async insertAll(records) {
+      if (records.length === 0) return;
       await db
         .insertInto('ncip_message')
-        .values({
-          id: m.id,
-          at: m.at,
-          partner: m.partner,
-          service: m.service,
-          borrowing_request: m.borrowingRequest,
-          outcome: m.outcome,
-          problem: m.problem,
-          duration_ms: m.durationMs,
-          request_body: m.requestBody,
-          response_body: m.responseBody,
-        })
+        .values(
+          records.map((m) => ({
+            id: m.id,
+            at: m.at,
+            partner: m.partner,
+            service: m.service,
+            borrowing_request: m.borrowingRequest,
+            outcome: m.outcome,
+            problem: m.problem,
+            duration_ms: m.durationMs,
+            request_body: m.requestBody,
+            response_body: m.responseBody,
+          })),
+        )
         .execute();
     },
     async ofRequest(borrowingRequest) {

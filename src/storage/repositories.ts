@@ -53,6 +53,21 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
           .executeTakeFirst();
         return row?.patron_id;
       },
+      async findPatronIdsByKeyPrefix(type, prefix, limit) {
+        // Values are stored lower-cased; byte order on both databases (collate "C" on PostgreSQL), so this range
+        // is exactly "starts with".
+        const low = prefix.toLowerCase();
+        const rows = await db
+          .selectFrom('patron_key')
+          .select('patron_id')
+          .where('key_type', '=', type)
+          .where('key_value', '>=', low)
+          .where('key_value', '<', `${low}\uffff`)
+          .orderBy('key_value')
+          .limit(limit)
+          .execute();
+        return [...new Set(rows.map((r) => r.patron_id))];
+      },
       async findPatronIdsByKeyContaining(type, fragment, limit) {
         const pattern = `%${fragment.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         const rows = await db

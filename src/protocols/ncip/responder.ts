@@ -5,7 +5,7 @@
  * Failure" Problem, so ILLiad's add-on files it instead of losing it.
  */
 import type { IdCandidates, NcipCaller, NcipService } from '../../app/ncip-service.ts';
-import type { Clock, IdSource, Storage } from '../../app/ports.ts';
+import type { Clock, IdSource, NcipMessageRecord, Storage } from '../../app/ports.ts';
 import { type ErrorCode, InterlendError } from '../../domain/errors.ts';
 import { decodeXml } from '../xml/decode.ts';
 import { buildNcipResponse } from './build.ts';
@@ -18,6 +18,8 @@ import { ncipProblem } from './problems.ts';
 export const NCIP_MAX_BYTES = 1024 * 1024;
 /** What the message log keeps of a body. */
 const AUDIT_MAX_CHARS = 64 * 1024;
+/** Message log lines written in one statement at most. */
+const LOG_BATCH = 100;
 
 export interface NcipResponderDeps {
   readonly service: NcipService;
@@ -174,25 +176,53 @@ export function createNcipResponder(deps: NcipResponderDeps): (body: Buffer, ref
     }
   }
 
-  async function log(entry: { at: string; started: number; partner: string | null; service: string | null; borrowingRequest: string | null; body: Buffer; xml: string; problem: NcipProblem | null }) {
-    const decoded = decodeXml(entry.body.subarray(0, AUDIT_MAX_CHARS));
-    try {
-      await deps.storage.read.ncipMessages.insert({
-        id: deps.ids.newId(),
-        at: entry.at,
-        partner: entry.partner,
-        service: entry.service,
-        borrowingRequest: entry.borrowingRequest,
-        outcome: entry.problem ? 'problem' : 'success',
-        problem: entry.problem?.type ?? null,
-        durationMs: Math.round(performance.now() - entry.started),
-        requestBody: (decoded.ok ? decoded.text : entry.body.subarray(0, AUDIT_MAX_CHARS).toString('latin1')).slice(0, AUDIT_MAX_CHARS),
-        responseBody: entry.xml.slice(0, AUDIT_MAX_CHARS),
-      });
-    } catch (error) {
-      // The answer matters more than its log line: a log that cannot be written is reported, not fatal.
-      deps.onFault?.(error);
+  // The message log is written in batches: a message waits until its line is stored (nothing is lost), but the
+  // messages that arrive while one batch is written share the next one, and its commit.
+  let pending: NcipMessageRecord[] = [];
+  let writing: Promise<void> | undefined;
+  let scheduled: Promise<void> | undefined;
+  async function writeBatches(): Promise<void> {
+    while (pending.length) {
+      const batch = pending.slice(0, LOG_BATCH);
+      pending = pending.slice(LOG_BATCH);
+      try {
+        await deps.storage.read.ncipMessages.insertAll(batch);
+      } catch (error) {
+        // The answer matters more than its log line: a log that cannot be written is reported, not fatal.
+        deps.onFault?.(error);
+      }
     }
+  }
+
+  function log(entry: { at: string; started: number; partner: string | null; service: string | null; borrowingRequest: string | null; body: Buffer; xml: string; problem: NcipProblem | null }): Promise<void> {
+    const decoded = decodeXml(entry.body.subarray(0, AUDIT_MAX_CHARS));
+    pending.push({
+      id: deps.ids.newId(),
+      at: entry.at,
+      partner: entry.partner,
+      service: entry.service,
+      borrowingRequest: entry.borrowingRequest,
+      outcome: entry.problem ? 'problem' : 'success',
+      problem: entry.problem?.type ?? null,
+      durationMs: Math.round(performance.now() - entry.started),
+      requestBody: (decoded.ok ? decoded.text : entry.body.subarray(0, AUDIT_MAX_CHARS).toString('latin1')).slice(0, AUDIT_MAX_CHARS),
+      responseBody: entry.xml.slice(0, AUDIT_MAX_CHARS),
+    });
+    // Written on the next turn of the event loop, with every line that arrived meanwhile: one statement (and
+    // commit) for the messages answered together.
+    scheduled ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        scheduled = undefined;
+        // After the batch before it, so lines are written in the order the messages were answered.
+        const mine = (writing ?? Promise.resolve()).then(writeBatches);
+        writing = mine;
+        void mine.finally(() => {
+          if (writing === mine) writing = undefined;
+          resolve();
+        });
+      });
+    });
+    return scheduled;
   }
 
   return async function respond(body: Buffer, refusal?: string): Promise<string> {
