@@ -12,7 +12,7 @@ import { InterlendError, invalid, notFound, problemError } from '../domain/error
 import { type BorrowingRequest, CITATION_FIELDS, type Citation, newBorrowingRequestSchema } from '../domain/request/borrowing-request.ts';
 import { type Actor, allowedActions, BORROWING_MODEL, type BorrowingStatus } from '../domain/request/state-model.ts';
 import { locateStatic } from '../domain/rota/locate.ts';
-import { buildRota, type RotaSkip } from '../domain/rota/rota-building.ts';
+import { buildRota, type RotaEntry, type RotaSkip } from '../domain/rota/rota-building.ts';
 import { evaluateRules, type RequestAttributes, type RuleTrace } from '../domain/rota/rule-evaluation.ts';
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
 import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
@@ -352,47 +352,18 @@ export class BorrowingService {
    * rota entry and has it already (Request sent to partner), with no send job of ours. Inside the caller's
    * transaction.
    */
-  async createForPartner(
+  createForPartner(
     repos: Repositories,
     input: { patron: Patron; partner: string; title: string; author: string | null; oclcNumber: string | null; pickupLibrary: string; owner: string | null; externalRequest: string | null; actor: string },
   ): Promise<BorrowingRequest> {
     const now = this.deps.clock.now();
-    const citation = Object.fromEntries(CITATION_FIELDS.map((field) => [field, null])) as Record<(typeof CITATION_FIELDS)[number], string | null>;
-    const request: BorrowingRequest = {
-      id: this.deps.ids.newId(),
+    return this.createFromPartner(repos, input, {
       status: 'REQUEST_SENT_TO_PARTNER',
-      patron: input.patron.primaryId,
-      userGroup: input.patron.userGroup,
-      citation: { ...citation, title: input.title, author: input.author, oclcNumber: input.oclcNumber } as Citation,
-      requestedFormat: 'PHYSICAL',
-      citationType: 'BOOK',
-      pickupLibrary: input.pickupLibrary,
-      resourceSharingLibrary: input.owner,
-      neededBy: null,
-      levelOfService: 'STANDARD',
-      patronNote: null,
-      routing: null,
-      rota: [{ partner: input.partner, template: 'NCIP', state: 'SENT', reason: null, sentAt: now, answeredAt: null, answerBy: null }],
-      rotaSkips: [],
-      current: 0,
-      statusReason: `made from ${input.partner}'s RequestItem${input.externalRequest ? ` ${input.externalRequest}` : ''}`,
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    };
-    await repos.borrowing.insert(request);
-    await this.record(
-      repos,
-      request,
-      [],
-      [
-        { actor: input.actor, action: 'create', fromStatus: null, toStatus: 'CREATED', reason: request.statusReason, partner: input.partner },
-        { actor: input.actor, action: 'send-to-first', fromStatus: 'CREATED', toStatus: 'REQUEST_SENT_TO_PARTNER', reason: 'the broker sources it', partner: input.partner },
-      ],
-      now,
-      { first: true },
-    );
-    return request;
+      citation: { oclcNumber: input.oclcNumber },
+      entry: { state: 'SENT', reason: null, sentAt: now, answeredAt: null },
+      why: `made from ${input.partner}'s RequestItem${input.externalRequest ? ` ${input.externalRequest}` : ''}`,
+      step: { action: 'send-to-first', reason: 'the broker sources it' },
+    });
   }
 
   /**
@@ -400,18 +371,42 @@ export class BorrowingService {
    * transaction not exported from here): already received, owned by the partner's Default Library Owner, as Alma
    * does (design.md decision 8). Inside the caller's transaction.
    */
-  async createReceived(
+  createReceived(
     repos: Repositories,
     input: { patron: Patron; partner: string; title: string; author: string | null; pickupLibrary: string; owner: string | null; transactionNumber: number | null; username: string | null; actor: string },
   ): Promise<BorrowingRequest> {
     const now = this.deps.clock.now();
-    const citation = Object.fromEntries(CITATION_FIELDS.map((field) => [field, null])) as Record<(typeof CITATION_FIELDS)[number], string | null>;
+    return this.createFromPartner(repos, input, {
+      status: 'PHYSICALLY_RECEIVED_BY_LIBRARY',
+      citation: {},
+      entry: { state: 'FILLED', reason: 'the item arrived (NCIP AcceptItem)', sentAt: null, answeredAt: now },
+      why: `made from ${input.partner}'s AcceptItem: no request of ours has this item`,
+      step: { action: 'receive', reason: null },
+      ...(input.transactionNumber === null ? {} : { exportedTo: { partner: input.partner, transactionNumber: input.transactionNumber, username: input.username ?? '', at: now } }),
+    });
+  }
+
+  /** A request a partner's message made, with that partner as its one rota entry; history: create, then `step`. */
+  private async createFromPartner(
+    repos: Repositories,
+    input: { patron: Patron; partner: string; title: string; author: string | null; pickupLibrary: string; owner: string | null; actor: string },
+    made: {
+      status: BorrowingStatus;
+      citation: Partial<Citation>;
+      entry: Pick<RotaEntry, 'state' | 'reason' | 'sentAt' | 'answeredAt'>;
+      why: string;
+      step: { action: string; reason: string | null };
+      exportedTo?: BorrowingRequest['exportedTo'];
+    },
+  ): Promise<BorrowingRequest> {
+    const now = this.deps.clock.now();
+    const empty = Object.fromEntries(CITATION_FIELDS.map((field) => [field, null])) as unknown as Citation;
     const request: BorrowingRequest = {
       id: this.deps.ids.newId(),
-      status: 'PHYSICALLY_RECEIVED_BY_LIBRARY',
+      status: made.status,
       patron: input.patron.primaryId,
       userGroup: input.patron.userGroup,
-      citation: { ...citation, title: input.title, author: input.author } as Citation,
+      citation: { ...empty, title: input.title, author: input.author, ...made.citation },
       requestedFormat: 'PHYSICAL',
       citationType: 'BOOK',
       pickupLibrary: input.pickupLibrary,
@@ -420,27 +415,21 @@ export class BorrowingService {
       levelOfService: 'STANDARD',
       patronNote: null,
       routing: null,
-      rota: [{ partner: input.partner, template: 'NCIP', state: 'FILLED', reason: 'the item arrived (NCIP AcceptItem)', sentAt: null, answeredAt: now, answerBy: null }],
+      rota: [{ partner: input.partner, template: 'NCIP', answerBy: null, ...made.entry }],
       rotaSkips: [],
       current: 0,
-      statusReason: `made from ${input.partner}'s AcceptItem: no request of ours has this item`,
-      ...(input.transactionNumber === null ? {} : { exportedTo: { partner: input.partner, transactionNumber: input.transactionNumber, username: input.username ?? '', at: now } }),
+      statusReason: made.why,
+      ...(made.exportedTo ? { exportedTo: made.exportedTo } : {}),
       createdAt: now,
       updatedAt: now,
       version: 1,
     };
     await repos.borrowing.insert(request);
-    await this.record(
-      repos,
-      request,
-      [],
-      [
-        { actor: input.actor, action: 'create', fromStatus: null, toStatus: 'CREATED', reason: request.statusReason, partner: input.partner },
-        { actor: input.actor, action: 'receive', fromStatus: 'CREATED', toStatus: 'PHYSICALLY_RECEIVED_BY_LIBRARY', reason: null, partner: input.partner },
-      ],
-      now,
-      { first: true },
-    );
+    const history = [
+      { actor: input.actor, action: 'create', fromStatus: null, toStatus: 'CREATED' as const, reason: made.why, partner: input.partner },
+      { actor: input.actor, action: made.step.action, fromStatus: 'CREATED' as const, toStatus: made.status, reason: made.step.reason, partner: input.partner },
+    ];
+    await this.record(repos, request, [], history, now, { first: true });
     return request;
   }
 
