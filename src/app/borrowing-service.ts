@@ -373,15 +373,16 @@ export class BorrowingService {
    */
   createReceived(
     repos: Repositories,
-    input: { patron: Patron; partner: string; title: string; author: string | null; pickupLibrary: string; owner: string | null; transactionNumber: number | null; username: string | null; actor: string },
+    input: { patron: Patron; partner: string; title: string; author: string | null; pickupLibrary: string; owner: string | null; transactionNumber: number | null; username: string | null; received: boolean; actor: string },
   ): Promise<BorrowingRequest> {
     const now = this.deps.clock.now();
     return this.createFromPartner(repos, input, {
-      status: 'PHYSICALLY_RECEIVED_BY_LIBRARY',
+      // Automatic Receive off: announced (Shipped physically) until staff receive the item at the desk.
+      status: input.received ? 'PHYSICALLY_RECEIVED_BY_LIBRARY' : 'SHIPPED_PHYSICALLY',
       citation: {},
-      entry: { state: 'FILLED', reason: 'the item arrived (NCIP AcceptItem)', sentAt: null, answeredAt: now },
+      entry: { state: 'FILLED', reason: input.received ? 'the item arrived (NCIP AcceptItem)' : 'the item is announced (NCIP AcceptItem)', sentAt: null, answeredAt: now },
       why: `made from ${input.partner}'s AcceptItem: no request of ours has this item`,
-      step: { action: 'receive', reason: null },
+      step: input.received ? { action: 'receive', reason: null } : { action: 'shipped-physically', reason: 'Automatic Receive is off: staff receive the item at the desk' },
       ...(input.transactionNumber === null ? {} : { exportedTo: { partner: input.partner, transactionNumber: input.transactionNumber, username: input.username ?? '', at: now } }),
     });
   }

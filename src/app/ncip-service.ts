@@ -163,6 +163,7 @@ export class NcipService {
           owner: partner.ncip.generalInformation.defaultLibraryOwner,
           transactionNumber: Number.isSafeInteger(number) ? number : null,
           username: command.userId,
+          received: settings.automaticReceive,
           actor,
         });
       }
