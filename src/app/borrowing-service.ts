@@ -336,9 +336,10 @@ export class BorrowingService {
    * A state-model action inside the caller's transaction, for messages that change items and the request together
    * (an NCIP AcceptItem). A concurrent change of the request fails with ILL_ERR_CONFLICT: the caller retries whole.
    */
-  async actWithin(repos: Repositories, id: string, action: string, by: Actor, actor: string, reason?: string): Promise<BorrowingRequest> {
+  async actWithin(repos: Repositories, id: string, action: string, by: Actor, actor: string, reason?: string, options: { onlyIfAllowed?: boolean } = {}): Promise<BorrowingRequest> {
     const outcome = await this.applyChange(repos, id, async (request) => {
       const step = applyAction(request, action, by, await this.walkContext(repos, reason));
+      if (!step.ok && options.onlyIfAllowed) return undefined; // e.g. already completed: nothing to do
       if (!step.ok) throw new InterlendError('ILL_ERR_INVALID_TRANSITION', step.reason, [{ path: 'action', message: step.reason }]);
       const partner = request.current === null ? null : (request.rota[request.current]?.partner ?? null);
       return { request: step.request, effects: step.effects, history: [{ actor, action, fromStatus: step.from, toStatus: step.to, reason: reason ?? null, partner }] };

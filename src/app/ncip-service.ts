@@ -225,10 +225,8 @@ export class NcipService {
       for (const hold of onShelf) await repos.circulation.updateHold({ ...hold, status: 'CANCELLED', updatedAt: now });
       await repos.circulation.updateItem({ ...item, status: 'RETIRED', updatedAt: now });
       if (item.borrowingRequest) {
-        const request = await repos.borrowing.get(item.borrowingRequest);
-        if (request && !TERMINAL.has(request.status)) {
-          await this.deps.borrowing.actWithin(repos, request.id, 'partner-checked-in', 'partner', `partner:${partner.code}`, `item ${item.barcode} checked in at ${partner.code} (NCIP CheckInItem)`);
-        }
+        const reason = `item ${item.barcode} checked in at ${partner.code} (NCIP CheckInItem)`;
+        await this.deps.borrowing.actWithin(repos, item.borrowingRequest, 'partner-checked-in', 'partner', `partner:${partner.code}`, reason, { onlyIfAllowed: true });
       }
       return { borrowingRequest: item.borrowingRequest, barcode: item.barcode };
     });

@@ -153,7 +153,8 @@ export function circulationRepository(db: Kysely<Database>): CirculationReposito
       return row && toLoan(row);
     },
     async openLoanOf(item) {
-      const row = await db.selectFrom('loan').selectAll().where('item', '=', item).where('status', '=', 'OPEN').executeTakeFirst();
+      // The literal lets the planner use the partial unique index loan_open_per_item.
+      const row = await db.selectFrom('loan').selectAll().where('item', '=', item).where('status', '=', sql.lit('OPEN')).executeTakeFirst();
       return row && toLoan(row);
     },
     async loans(query) {
