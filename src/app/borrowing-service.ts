@@ -90,7 +90,7 @@ export class BorrowingService {
       request = located.request;
       await this.saveRuleSet(repos, config, now);
       await repos.borrowing.insert(request);
-      await this.record(repos, request, located.effects, history, now, { first: true });
+      await this.record(repos, request, located.effects, history, now);
       return { request, ruleTrace: located.ruleTrace, ruleSet: config.ruleSetId };
     });
     this.savedRuleSets.add(created.ruleSet);
@@ -431,14 +431,14 @@ export class BorrowingService {
       { actor: input.actor, action: 'create', fromStatus: null, toStatus: 'CREATED' as const, reason: made.why, partner: input.partner },
       { actor: input.actor, action: made.step.action, fromStatus: 'CREATED' as const, toStatus: made.status, reason: made.step.reason, partner: input.partner },
     ];
-    await this.record(repos, request, [], history, now, { first: true });
+    await this.record(repos, request, [], history, now);
     return request;
   }
 
-  private async record(repos: Repositories, request: BorrowingRequest, effects: readonly Effect[], history: Change['history'], now: string, options: { first?: boolean } = {}): Promise<void> {
+  private async record(repos: Repositories, request: BorrowingRequest, effects: readonly Effect[], history: Change['history'], now: string): Promise<void> {
     await repos.borrowing.addHistory(
       history.map((entry) => ({ ...entry, id: this.deps.ids.newId(), requestId: request.id, at: now })),
-      options,
+      request.version,
     );
     const jobs = effects.map((effect) => {
       const payload = { requestId: effect.requestId, entry: effect.entry };

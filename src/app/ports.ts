@@ -200,8 +200,11 @@ export interface BorrowingRequestRepository {
   countByStatus(): Promise<Partial<Record<BorrowingStatus, number>>>;
   /** Requests a lender of last resort knows by this number (ILLiad's TransactionNumber), newest first. */
   byThirdPartyNumber(number: string): Promise<BorrowingRequest[]>;
-  /** Appends to the request's history, in the order given. `first`: the request is new, its history empty. */
-  addHistory(entries: readonly HistoryEntry[], options?: { readonly first?: boolean }): Promise<void>;
+  /**
+   * Appends to the request's history, in the order given, as written by the save that gave the request `version`
+   * (each save bumps the version, so the lines of one save sort after those of the save before).
+   */
+  addHistory(entries: readonly HistoryEntry[], version: number): Promise<void>;
   history(requestId: string): Promise<HistoryEntry[]>;
 }
 

@@ -29,7 +29,7 @@ for (const { dialect, skip } of DIALECTS) {
           assert.deepEqual(storage.appliedMigrations.slice(0, 1), ['0004-rule-sets'], 'the migrations after 0003 ran');
           assert.deepEqual((await storage.read.borrowing.history('r-1')).map((h) => `${h.id} ${h.action}`), ['h-a step 1', 'h-b step 2', 'h-c step 3']);
           await storage.transaction((repos) =>
-            repos.borrowing.addHistory([{ id: 'h-d', requestId: 'r-1', at: '2026-11-28T12:01:00.000Z', actor: 'system', action: 'step 4', fromStatus: null, toStatus: 'CREATED', reason: null, partner: null }]),
+            repos.borrowing.addHistory([{ id: 'h-d', requestId: 'r-1', at: '2026-11-28T12:01:00.000Z', actor: 'system', action: 'step 4', fromStatus: null, toStatus: 'CREATED', reason: null, partner: null }], 2),
           );
           assert.deepEqual((await storage.read.borrowing.history('r-1')).map((h) => h.id), ['h-a', 'h-b', 'h-c', 'h-d']);
         } finally {
