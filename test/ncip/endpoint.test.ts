@@ -9,11 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import { acceptItem, checkInItemBorrowing, encodeLatin1 } from '../../src/sim/illiad/ncip-messages.ts';
 import type { IlliadTransaction } from '../../src/sim/illiad/index.ts';
 import { illiadFailureMarkers } from '../../src/protocols/ncip/problems.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
+import { guideApp, postNcip } from '../support/ncip.ts';
 import { NCIP_SAMPLES_URL, ncipSchema } from '../support/ncip-xsd.ts';
 
-const EXAMPLE = readFileSync(new URL('../../examples/lender-of-last-resort.yaml', import.meta.url), 'utf8');
-const PATRONS = readFileSync(new URL('../../examples/demo-patrons.yaml', import.meta.url), 'utf8');
 const settings = { fromAgencyId: 'CSU_DEMO', toAgencyId: 'CSU_DEMO', applicationProfileType: 'ILLiad', pseudopatron: 'pseudopatron', requestIdPrefix: 'TN-', checkOutItemRequestIdPrefix: '' };
 
 function transaction(number: number, extra: Partial<IlliadTransaction> = {}): IlliadTransaction {
@@ -23,17 +22,9 @@ function transaction(number: number, extra: Partial<IlliadTransaction> = {}): Il
 describe('the NCIP endpoint', () => {
   let app: TestApp;
   const schema = ncipSchema();
-  const post = async (payload: Buffer | string, headers: Record<string, string> = {}, path = '/ncip') => {
-    const response = await app.app.inject({ method: 'POST', url: path, payload, headers });
-    assert.equal(response.statusCode, 200, `HTTP ${response.statusCode}: ${response.body}`);
-    assert.match(String(response.headers['content-type'] ?? ''), /^application\/xml/);
-    assert.deepEqual(schema.validate(response.body), [], `a valid NCIP 2.02 answer:\n${response.body}`);
-    return response.body;
-  };
+  const post = (payload: Buffer | string, headers: Record<string, string> = {}, path = '/ncip') => postNcip(app, schema, payload, headers, path);
   before(async () => {
-    app = await createTestApp('sqlite', {});
-    await app.transfer.importYaml(EXAMPLE);
-    await app.transfer.importYaml(PATRONS);
+    app = await guideApp();
   });
   after(async () => {
     schema.dispose();

@@ -4,16 +4,14 @@
  * Borrowing, CancelRequestItem, CreateUserFiscalTransaction, Automatic Receive off, and the desk.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, beforeEach, describe, test } from 'node:test';
 import { acceptItem, checkInItemLending, checkOutItemLending, encodeLatin1 } from '../../src/sim/illiad/ncip-messages.ts';
 import type { IlliadTransaction } from '../../src/sim/illiad/index.ts';
 import { illiadFailureMarkers } from '../../src/protocols/ncip/problems.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
+import { guideApp, postNcip } from '../support/ncip.ts';
 import { ncipSchema } from '../support/ncip-xsd.ts';
 
-const EXAMPLE = readFileSync(new URL('../../examples/lender-of-last-resort.yaml', import.meta.url), 'utf8');
-const PATRONS = readFileSync(new URL('../../examples/demo-patrons.yaml', import.meta.url), 'utf8');
 const settings = { fromAgencyId: 'CSU_DEMO', toAgencyId: 'CSU_DEMO', applicationProfileType: 'ILLiad', pseudopatron: 'pseudopatron', requestIdPrefix: '', checkOutItemRequestIdPrefix: '' };
 const header = '<InitiationHeader><FromAgencyId><AgencyId>BROKER</AgencyId></FromAgencyId><ToAgencyId><AgencyId>CSU_DEMO</AgencyId></ToAgencyId><ApplicationProfileType>ILLiad</ApplicationProfileType></InitiationHeader>';
 const message = (service: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?><NCIPMessage xmlns="http://www.niso.org/2008/ncip" version="http://www.niso.org/schemas/ncip/v2_02/ncip_v2_02.xsd"><${service}>${header}${body}</${service}></NCIPMessage>`;
@@ -23,12 +21,7 @@ const item = (value: string) => `<ItemId><ItemIdentifierValue>${value}</ItemIden
 describe('NCIP services', () => {
   let app: TestApp;
   const schema = ncipSchema();
-  const post = async (payload: string | Buffer) => {
-    const response = await app.app.inject({ method: 'POST', url: '/ncip', payload, headers: { 'content-type': 'text/xml' } });
-    assert.equal(response.statusCode, 200);
-    assert.deepEqual(schema.validate(response.body), [], response.body);
-    return response.body;
-  };
+  const post = (payload: string | Buffer) => postNcip(app, schema, payload, { 'content-type': 'text/xml' });
   const success = async (payload: string | Buffer) => {
     const body = await post(payload);
     assert.deepEqual(illiadFailureMarkers(body), [], body);
@@ -41,9 +34,7 @@ describe('NCIP services', () => {
   };
   beforeEach(async () => {
     await app?.close();
-    app = await createTestApp('sqlite', {});
-    await app.transfer.importYaml(EXAMPLE);
-    await app.transfer.importYaml(PATRONS);
+    app = await guideApp();
   });
   after(async () => {
     schema.dispose();
