@@ -63,8 +63,11 @@ export class NcipService {
 
   constructor(private readonly deps: NcipServiceDeps) {}
 
-  /** The partner the message comes from: ApplicationProfileType is its code; ToAgencyId must be our institution. */
-  async partnerFor(caller: NcipCaller): Promise<NcipPartner> {
+  /**
+   * The partner the message comes from (ApplicationProfileType is its code; ToAgencyId must be our institution's
+   * NCIP agency id, code or ISIL) and the library's time zone, in which dates without a zone are read.
+   */
+  async partnerFor(caller: NcipCaller): Promise<NcipPartner & { readonly timeZone: string }> {
     const code = caller.applicationProfileType?.trim();
     if (!code) throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ApplicationProfileType', message: 'is missing: it names the partner (its code here)' }]);
     const config = await this.configCache.get(this.deps.storage.read);
@@ -74,11 +77,12 @@ export class NcipService {
     }
     if (partner.status !== 'ACTIVE') throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ApplicationProfileType', message: `partner ${code} is inactive` }]);
     const institution = config.institution;
-    const to = caller.toAgencyId?.trim();
-    if (to && institution && to.toLowerCase() !== institution.code.toLowerCase()) {
-      throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ToAgencyId', message: `${to} is not this institution (${institution.code})` }]);
+    const to = caller.toAgencyId?.trim().toLowerCase();
+    const ours = institution ? [institution.ncipAgencyId, institution.code, institution.isil].filter((id): id is string => !!id) : [];
+    if (to && institution && !ours.some((id) => id.toLowerCase() === to)) {
+      throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'InitiationHeader/ToAgencyId', message: `${caller.toAgencyId} is not this institution (${institution.ncipAgencyId})` }]);
     }
-    return partner;
+    return { ...partner, timeZone: institution?.timeZone ?? 'UTC' };
   }
 
   /**
@@ -167,7 +171,7 @@ export class NcipService {
           actor,
         });
       }
-      const due = dueDateFrom(command.dateForReturn, partner.ncip.generalInformation.loanPeriod, now);
+      const due = dueDateFrom(command.dateForReturn, partner.ncip.generalInformation.loanPeriod, now, partner.timeZone);
       const received = request.status === 'PHYSICALLY_RECEIVED_BY_LIBRARY';
       const item: Item = {
         id: this.deps.ids.newId(),
@@ -253,13 +257,13 @@ export class NcipService {
       if (item.kind === 'TEMPORARY') {
         if (!patron) throw command.userId ? unknownUser(command.userId) : problemError('ILL_ERR_VALIDATION', [{ path: 'UserId', message: 'is missing' }]);
         this.mayBorrow(patron, now);
-        const loan = await this.lend(repos, item, patron.primaryId, dueDateFrom(command.desiredDateDue, partner.ncip.generalInformation.loanPeriod, now).dueDate, null, command.requestId, now);
+        const loan = await this.lend(repos, item, patron.primaryId, dueDateFrom(command.desiredDateDue, partner.ncip.generalInformation.loanPeriod, now, partner.timeZone).dueDate, null, command.requestId, now);
         await this.pickedUp(repos, item, now);
         if (item.borrowingRequest) await this.loanRequest(repos, item.borrowingRequest, `partner:${partner.code}`, 'partner');
         return { borrowingRequest: item.borrowingRequest, barcode: item.barcode, dueDate: loan.dueDate, borrower: patron.primaryId };
       }
       const settings = partner.ncip.checkOutItem;
-      const due = dueDateFrom(command.desiredDateDue, partner.ncip.generalInformation.loanPeriod, now).dueDate;
+      const due = dueDateFrom(command.desiredDateDue, partner.ncip.generalInformation.loanPeriod, now, partner.timeZone).dueDate;
       await repos.circulation.updateItem({ ...item, status: 'ON_LOAN', location: settings.defaultLocation ?? item.location, itemPolicy: settings.defaultItemPolicy ?? item.itemPolicy, updatedAt: now });
       const loan = await this.lend(repos, item, borrower, due, null, command.requestId, now);
       return { borrowingRequest: null, barcode: item.barcode, dueDate: loan.dueDate, borrower };
@@ -275,7 +279,7 @@ export class NcipService {
       const item = await this.itemFor(repos, command.itemId!);
       const loan = await repos.circulation.openLoanOf(item.id);
       if (!loan) throw problemError('ILL_ERR_ITEM_NOT_CHECKED_OUT', [{ path: 'ItemId', message: `item ${item.barcode} is not on loan` }]);
-      const dueDate = dueDateFrom(command.desiredDateDue, partner.ncip.generalInformation.loanPeriod, loan.dueDate).dueDate;
+      const dueDate = dueDateFrom(command.desiredDateDue, partner.ncip.generalInformation.loanPeriod, loan.dueDate, partner.timeZone).dueDate;
       await repos.circulation.updateLoan({ ...loan, dueDate, renewals: loan.renewals + 1, updatedAt: now });
       return { borrowingRequest: item.borrowingRequest, barcode: item.barcode, dueDate };
     });
@@ -331,9 +335,9 @@ export class NcipService {
     });
   }
 
-  /** Our institution's code: the From of every answer. */
+  /** Our institution's NCIP agency id: the From of every answer. */
   async institutionCode(): Promise<string> {
-    return (await this.configCache.get(this.deps.storage.read)).institution?.code ?? 'INTERLEND';
+    return (await this.configCache.get(this.deps.storage.read)).institution?.ncipAgencyId ?? 'INTERLEND';
   }
 
   /** CancelRequestItem: the partner cancels one of our requests it holds (before the item has come). */

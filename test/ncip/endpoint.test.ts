@@ -52,7 +52,7 @@ describe('the NCIP endpoint', () => {
     const items = (await app.call('GET', '/api/v1/items?barcode=5001')).json();
     assert.equal(items.total, 1);
     const item = items.items[0];
-    assert.deepEqual([item.title, item.author, item.status, item.dueBack], ['Café and Crème: The Problem of Pain', 'Lewis, C. S.', 'ON_HOLD_SHELF', '2026-12-26T23:59:00.000Z']);
+    assert.deepEqual([item.title, item.author, item.status, item.dueBack], ['Café and Crème: The Problem of Pain', 'Lewis, C. S.', 'ON_HOLD_SHELF', '2026-12-27T07:59:00.000Z'], 'DateForReturn without a zone is 23:59 at the library (America/Los_Angeles)');
     const request = (await app.call('GET', `/api/v1/borrowing-requests/${item.borrowingRequest}`)).json();
     assert.deepEqual([request.status, request.patron, request.exportedTo.transactionNumber], ['PHYSICALLY_RECEIVED_BY_LIBRARY', '100200300', 5001]);
     assert.equal((await app.call('GET', '/api/v1/hold-shelf?pickupLibrary=MAIN')).json().items.filter((h: { item: string }) => h.item === item.id).length, 1);
@@ -66,6 +66,10 @@ describe('the NCIP endpoint', () => {
     assert.match(unknownItem, />Unknown Item</);
     const stranger = await post(encodeLatin1(acceptItem(transaction(5003), { ...settings, applicationProfileType: 'NOBODY' }, { itemId: '5003', dateForReturn: '2026-12-26' })));
     assert.match(stranger, />Unknown Agency</);
+    const elsewhere = await post(encodeLatin1(acceptItem(transaction(5004), { ...settings, toAgencyId: 'SOMEONE_ELSE' }, { itemId: '5004', dateForReturn: '2026-12-26' })));
+    assert.match(elsewhere, />Unknown Agency</, 'ToAgencyId must be this institution');
+    const byIsil = await post(encodeLatin1(acceptItem(transaction(5005), { ...settings, toAgencyId: 'US-CSUD' }, { itemId: '5005', dateForReturn: '2026-12-26' })));
+    assert.deepEqual(illiadFailureMarkers(byIsil), [], 'the institution is also known by its code and ISIL');
     await app.call('POST', '/api/v1/items', { body: { barcode: 'OWN-1', title: 'Ours', library: 'MAIN' } });
     const notOut = await post(encodeLatin1(checkInItemBorrowing(transaction(1, {}), settings, { itemId: 'OWN-1' })));
     assert.match(notOut, />Item Not Checked Out</);

@@ -45,7 +45,7 @@ describe('NCIP services', () => {
     await app.call('POST', '/api/v1/items', { body: { barcode: '31234000111', title: 'Our book', library: 'MAIN', location: 'STACKS' } });
     const lending = { TransactionNumber: 7001, Username: 'Lending', ItemNumber: '31234000111', ProcessType: 'Lending' } as IlliadTransaction;
     const out = await success(encodeLatin1(checkOutItemLending(lending, settings, { desiredDateDue: '2027-02-15' })));
-    assert.match(out, /<ns1:DateDue>2027-02-15T23:59:00(\.000)?Z<\/ns1:DateDue>/);
+    assert.match(out, /<ns1:DateDue>2027-02-16T07:59:00(\.000)?Z<\/ns1:DateDue>/, '23:59 at the library (America/Los_Angeles), in UTC');
     const ours = (await app.call('GET', '/api/v1/items?barcode=31234000111')).json().items[0];
     assert.deepEqual([ours.status, ours.location, ours.itemPolicy], ['ON_LOAN', 'RS_LONG_LOAN', 'GENERAL'], "Check-Out Item's Default Location and Item Policy");
     const loans = (await app.call('GET', '/api/v1/loans?borrower=partner:ILLiad&status=OPEN')).json();

@@ -77,15 +77,36 @@ const DAY_MS = 86_400_000;
 
 /**
  * A due date as an instant. NCIP dates come with or without a zone (ILLiad sends `2026-12-26T23:59:00`, no zone:
- * protocols.md §8.1); one without is read as UTC, so the stored instant is the date written. A bare date is the
- * end of that day.
+ * protocols.md §8.1); one without is read in the library's time zone, so 23:59 is 23:59 at the library. A bare
+ * date is the end of that day.
  */
-export function dueDateFrom(text: string | null, fallbackDays: number, now: string): { dueDate: string; from: 'message' | 'loan period' } {
+export function dueDateFrom(text: string | null, fallbackDays: number, now: string, timeZone = 'UTC'): { dueDate: string; from: 'message' | 'loan period' } {
   if (text) {
     const trimmed = text.trim();
-    const withZone = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T23:59:59Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(trimmed) ? trimmed : `${trimmed}Z`;
-    const parsed = Date.parse(withZone);
-    if (!Number.isNaN(parsed)) return { dueDate: new Date(parsed).toISOString(), from: 'message' };
+    if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(trimmed)) {
+      const parsed = Date.parse(trimmed);
+      if (!Number.isNaN(parsed)) return { dueDate: new Date(parsed).toISOString(), from: 'message' };
+    }
+    const local = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(trimmed);
+    if (local) {
+      const [, y, mo, d, h, mi, se] = local;
+      const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), h === undefined ? 23 : Number(h), h === undefined ? 59 : Number(mi), h === undefined ? 59 : Number(se ?? 0));
+      if (!Number.isNaN(wall)) return { dueDate: new Date(zonedToUtc(wall, timeZone)).toISOString(), from: 'message' };
+    }
   }
   return { dueDate: new Date(Date.parse(now) + fallbackDays * DAY_MS).toISOString(), from: 'loan period' };
+}
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant at which the zone's wall clock shows `wall` (given as if it were UTC); DST edges settle on the later offset. */
+export function zonedToUtc(wall: number, timeZone: string): number {
+  const first = wall - zoneOffset(wall, timeZone);
+  const second = wall - zoneOffset(first, timeZone);
+  return second;
 }
