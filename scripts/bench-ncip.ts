@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { openInstance } from '../src/main.ts';
 import { buildServer } from '../src/http/server.ts';
+import { createIso18626Responder } from '../src/protocols/iso18626/responder.ts';
 import { createNcipResponder } from '../src/protocols/ncip/responder.ts';
 import { randomIdSource, systemClock } from '../src/app/system.ts';
 import { acceptItem, checkInItemBorrowing, encodeLatin1 } from '../src/sim/illiad/ncip-messages.ts';
@@ -67,6 +68,7 @@ async function interlend(env: Record<string, string>): Promise<{ perSecond: numb
       ping: () => instance.storage.ping(),
       about: { version: 'bench', database: instance.storage.dialect, demo: async () => false },
       ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource() }),
+      iso18626: createIso18626Responder({ peers: instance.peers }),
     });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     try {

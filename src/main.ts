@@ -14,6 +14,7 @@ import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
 import { CirculationService } from './app/circulation-service.ts';
 import { JobService } from './app/job-service.ts';
 import { NcipService } from './app/ncip-service.ts';
+import { isIsoPartner, PeerRequester } from './app/peer-requester.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
 import { QueueService } from './app/queues.ts';
 import { ConfigTransfer } from './app/config-transfer.ts';
@@ -26,6 +27,8 @@ import { describeProblem } from './domain/errors.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
 import { connectIlliad } from './protocols/illiad/connection.ts';
+import { connectPeer } from './protocols/iso18626/peer-client.ts';
+import { createIso18626Responder } from './protocols/iso18626/responder.ts';
 import { createNcipResponder } from './protocols/ncip/responder.ts';
 import { type IlliadSimulator, startIlliadSimulator } from './sim/illiad/index.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
@@ -41,8 +44,10 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
   const storage = await openStorage(databaseSettingsFromEnv(env));
   const deps = { storage, clock: systemClock, ids: randomIdSource(), env };
   const illiad = new IlliadExporter({ storage, env, connect: connectIlliad });
-  // ILLiad partners exporting Using API get the export; the others wait for staff (ISO 18626 comes in its issue).
-  const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : manualAdapter) });
+  // ILLiad partners exporting Using API get the export, ISO 18626 peers the Request; others wait for staff.
+  let peers: PeerRequester | undefined;
+  const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : isIsoPartner(partner) && peers ? peers : manualAdapter) });
+  peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
   const ncip = new NcipService({ ...deps, borrowing });
   return {
     storage,
@@ -53,6 +58,7 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     illiad,
     ncip,
     circulation: new CirculationService({ ...deps, borrowing, ncip }),
+    peers,
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     close: () => storage.close(),
@@ -101,6 +107,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     illiad: instance.illiad,
     circulation: instance.circulation,
     storage: instance.storage,
+    iso18626: createIso18626Responder({ peers: instance.peers, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
     ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => log.error({ error }, 'NCIP message failed') }),
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },

@@ -189,6 +189,11 @@ export class BorrowingService {
     return this.applyResult(requestId, entry, { answer });
   }
 
+  /** A line in the history from the partner of rota entry `entry` that changes nothing (ExpectToSupply, Overdue…). */
+  async partnerNote(requestId: string, entry: number, note: string): Promise<void> {
+    await this.applyResult(requestId, entry, { note });
+  }
+
   /**
    * Applies what sending to rota entry `entry` gave, in one transaction: the calls made (history lines), the
    * export record, the partner's alert, and the answer's transition (and closing, when the partner closes

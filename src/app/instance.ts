@@ -4,6 +4,7 @@ import type { ConfigService } from './config-service.ts';
 import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
 import type { NcipService } from './ncip-service.ts';
+import type { PeerRequester } from './peer-requester.ts';
 import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
 import type { Storage } from './ports.ts';
@@ -21,5 +22,6 @@ export interface Instance {
   readonly illiad: IlliadExporter;
   readonly ncip: NcipService;
   readonly circulation: CirculationService;
+  readonly peers: PeerRequester;
   close(): Promise<void>;
 }

@@ -210,7 +210,7 @@ export interface BorrowingRequestRepository {
 
 /** What a partner said to a request, in the state model's actions. */
 export interface PartnerAnswer {
-  readonly action: 'reject' | 'will-supply' | 'conditional' | 'shipped-physically' | 'shipped-digitally' | 'exported' | 'export-failed' | 'send-failed';
+  readonly action: 'reject' | 'will-supply' | 'conditional' | 'shipped-physically' | 'shipped-digitally' | 'partner-cancelled' | 'complete' | 'exported' | 'export-failed' | 'send-failed';
   readonly reason?: string;
 }
 

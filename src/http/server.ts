@@ -20,6 +20,7 @@ import { createMetrics, instrument } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { configObjectRoutes } from './routes/config-objects.ts';
 import { circulationRoutes } from './routes/circulation.ts';
+import { type Iso18626Endpoint, iso18626Routes } from './routes/iso18626.ts';
 import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -36,6 +37,8 @@ export interface ServerDeps {
   readonly circulation: CirculationService;
   /** The NCIP responder (protocols/ncip), wired in main.ts. */
   readonly ncip: NcipEndpoint;
+  /** The ISO 18626 responder (protocols/iso18626), wired in main.ts. */
+  readonly iso18626: Iso18626Endpoint;
   readonly storage: Storage;
   /** Resolves when the database answers. */
   readonly ping: () => Promise<void>;
@@ -90,5 +93,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     circulationRoutes(api, deps);
   });
   await ncipRoutes(app, deps);
+  await iso18626Routes(app, deps);
   return app;
 }

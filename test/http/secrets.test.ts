@@ -14,6 +14,9 @@ import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import { IlliadExporter } from '../../src/app/illiad-export.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
+import { createIso18626Responder } from '../../src/protocols/iso18626/responder.ts';
+import { connectPeer } from '../../src/protocols/iso18626/peer-client.ts';
+import { PeerRequester } from '../../src/app/peer-requester.ts';
 import { CirculationService } from '../../src/app/circulation-service.ts';
 import { NcipService } from '../../src/app/ncip-service.ts';
 import { TokenService } from '../../src/app/token-service.ts';
@@ -58,6 +61,7 @@ describe('secrets never leave the server', () => {
       circulation: new CirculationService({ ...deps, borrowing, ncip }),
       storage,
       ncip: createNcipResponder({ service: ncip, storage, clock: deps.clock, ids: deps.ids }),
+      iso18626: createIso18626Responder({ peers: new PeerRequester({ storage, env: {}, connect: connectPeer, borrowing }) }),
       ping: () => storage.ping(),
       about: { version: 'test', database: 'sqlite', demo: async () => false },
       // The most talkative level, so that anything a route could log is logged.

@@ -14,6 +14,9 @@ import type { Role } from '../../src/domain/access/roles.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
+import { createIso18626Responder } from '../../src/protocols/iso18626/responder.ts';
+import { connectPeer } from '../../src/protocols/iso18626/peer-client.ts';
+import { isIsoPartner, PeerRequester } from '../../src/app/peer-requester.ts';
 import { CirculationService } from '../../src/app/circulation-service.ts';
 import { NcipService } from '../../src/app/ncip-service.ts';
 import type { Dialect } from '../../src/storage/database.ts';
@@ -50,6 +53,8 @@ export interface TestAppOptions {
   readonly illiad?: boolean;
   /** How long one ILLiad call may take (shortened to test timeouts). */
   readonly illiadCallTimeoutMs?: number;
+  /** ISO 18626 partners get our real Request (to their configured address) instead of the script. */
+  readonly peers?: boolean;
 }
 
 export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -71,7 +76,12 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     },
   };
   const illiad = new IlliadExporter({ storage, env, connect: connectIlliad, ...(options.illiadCallTimeoutMs ? { callTimeoutMs: options.illiadCallTimeoutMs } : {}) });
-  const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (options.illiad && exportsThroughApi(partner) ? illiad : scripted) });
+  let peers: PeerRequester | undefined;
+  const borrowing = new BorrowingService({
+    ...deps,
+    adapterFor: (partner) => (options.illiad && exportsThroughApi(partner) ? illiad : options.peers && isIsoPartner(partner) && peers ? peers : scripted),
+  });
+  peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
   const ncip = new NcipService({ ...deps, borrowing });
   const circulation = new CirculationService({ ...deps, borrowing, ncip });
   const worker = createWorker({
@@ -95,6 +105,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     illiad,
     circulation,
     storage,
+    iso18626: createIso18626Responder({ peers, onFault: (error) => faults.push(error) }),
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo: async () => false },

@@ -1,0 +1,30 @@
+/**
+ * The port to a peer library over ISO 18626 (issue 6): what borrowing from peers needs, in our terms. The protocol
+ * adapter (`protocols/iso18626/peer-client.ts`) implements it over HTTP. A peer that cannot be reached (network,
+ * timeout, HTTP 5xx) is an InterlendError ILL_ERR_PARTNER_UNAVAILABLE; a peer that answers ERROR is a result.
+ */
+import type { Patron } from '../domain/config/patron.ts';
+import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
+
+export interface AgencyId {
+  readonly type: string;
+  readonly value: string;
+}
+
+export interface OutgoingPeerRequest {
+  readonly request: BorrowingRequest;
+  readonly patron: Patron;
+  /** Us: the institution's ISIL, else its code. */
+  readonly requester: AgencyId;
+  /** The peer, from its partner record. */
+  readonly supplier: AgencyId;
+}
+
+export type PeerConfirmation = { readonly ok: true } | { readonly ok: false; readonly errorType: string; readonly errorValue: string | null };
+
+export interface PeerConnection {
+  sendRequest(message: OutgoingPeerRequest): Promise<PeerConfirmation>;
+}
+
+/** Opens a connection to a peer's ISO 18626 address; each call is reported to `onCall` as a line for the history. */
+export type PeerConnector = (url: string, options: { onCall: (line: string) => void }) => PeerConnection;

@@ -1,0 +1,105 @@
+/**
+ * Borrowing from peers over ISO 18626 (issue 6, requester side): the partner adapter that sends our Request to the
+ * rota entry's peer, and what the peer's SupplyingAgencyMessages do to the request. A peer acts only on its own
+ * rota entry: a message from another supplier, or about a request it does not have, is refused.
+ */
+import { resolveEnv, type Env } from '../domain/config/env-refs.ts';
+import type { Partner } from '../domain/config/partner.ts';
+import { InterlendError, problemError } from '../domain/errors.ts';
+import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
+import type { BorrowingService } from './borrowing-service.ts';
+import { ConfigCache } from './config-snapshot.ts';
+import type { PeerConnector } from './peer-connection.ts';
+import type { PartnerAdapter, PartnerAnswer, SendResult, Storage } from './ports.ts';
+
+type IsoPartner = Extract<Partner, { profileType: 'ISO18626' }>;
+
+/** A SupplyingAgencyMessage, as the protocol edge read it. */
+export interface SupplierMessage {
+  readonly supplier: { readonly type: string | null; readonly value: string } | null;
+  readonly requestId: string | null;
+  readonly status: string | null;
+  readonly reasonForMessage: string | null;
+  readonly reasonUnfilled: string | null;
+  readonly reasonRetry: string | null;
+  readonly note: string | null;
+  readonly dueDate: string | null;
+}
+
+/**
+ * ISO 18626 supplier statuses as state-model actions (protocols.md §8.2). Statuses without an action (ExpectToSupply,
+ * Overdue, Recalled, a Notification) are noted in the history and change nothing.
+ */
+const STATUS_ACTIONS: Readonly<Record<string, PartnerAnswer['action']>> = {
+  WillSupply: 'will-supply',
+  Loaned: 'shipped-physically',
+  CopyCompleted: 'shipped-digitally',
+  Unfilled: 'reject',
+  RetryPossible: 'conditional',
+  Cancelled: 'partner-cancelled',
+  LoanCompleted: 'complete',
+  CompletedWithoutReturn: 'complete',
+};
+
+export function isIsoPartner(partner: Partner): partner is IsoPartner {
+  return partner.profileType === 'ISO18626';
+}
+
+export class PeerRequester implements PartnerAdapter {
+  private readonly configCache = new ConfigCache();
+
+  constructor(private readonly deps: { storage: Storage; env: Env; connect: PeerConnector; borrowing: BorrowingService }) {}
+
+  async send(request: BorrowingRequest, partner: Partner): Promise<SendResult> {
+    if (!isIsoPartner(partner)) return {};
+    const url = resolveEnv(partner.iso18626.url, this.deps.env);
+    if (url.value === undefined) {
+      const reason = `the ISO 18626 address of partner ${partner.code} names ${url.unset.join(', ')}, which is not set in the server's environment`;
+      return { answer: { action: 'send-failed', reason }, partnerAlert: reason };
+    }
+    const patron = (await this.deps.storage.read.config('patrons').findByKey(request.patron))?.doc;
+    if (!patron) return { answer: { action: 'send-failed', reason: `patron ${request.patron} no longer exists` } };
+    const institution = (await this.configCache.get(this.deps.storage.read)).institution;
+    const requester = institution?.isil ? { type: 'ISIL', value: institution.isil } : { type: 'ISIL', value: institution?.code ?? 'INTERLEND' };
+    const calls: string[] = [];
+    try {
+      const confirmation = await this.deps.connect(url.value, { onCall: (line) => calls.push(line) }).sendRequest({
+        request,
+        patron,
+        requester,
+        supplier: { type: partner.iso18626.agencyIdType, value: partner.iso18626.agencyIdValue },
+      });
+      if (confirmation.ok) return { calls, partnerAlert: null };
+      const reason = `${partner.code} refused the request: ${confirmation.errorType}${confirmation.errorValue ? ` (${confirmation.errorValue})` : ''}`;
+      return { answer: { action: 'send-failed', reason }, calls };
+    } catch (error) {
+      if (error instanceof InterlendError && error.code === 'ILL_ERR_PARTNER_UNAVAILABLE') return { unavailable: error.message, calls };
+      throw error;
+    }
+  }
+
+  /**
+   * A peer's SupplyingAgencyMessage about one of our requests. Returns the request id it applied to; refuses a
+   * message about a request we do not have, or from a supplier that does not have it now.
+   */
+  async supplierMessage(message: SupplierMessage): Promise<string> {
+    if (!message.requestId) throw problemError('ILL_ERR_UNKNOWN_REQUEST', [{ path: 'header.requestingAgencyRequestId', message: 'is missing' }]);
+    const request = await this.deps.storage.read.borrowing.get(message.requestId);
+    if (!request) throw problemError('ILL_ERR_UNKNOWN_REQUEST', [{ path: 'header.requestingAgencyRequestId', message: `no request of ours is ${message.requestId}` }]);
+    const entry = request.current;
+    const partner = entry === null ? undefined : (await this.configCache.get(this.deps.storage.read)).partners.get(request.rota[entry]!.partner);
+    const sender = message.supplier?.value.toLowerCase();
+    if (entry === null || !partner || !isIsoPartner(partner) || partner.iso18626.agencyIdValue.toLowerCase() !== sender) {
+      throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'header.supplyingAgencyId', message: `${message.supplier?.value ?? '(none)'} is not the supplier request ${request.id} is with now` }]);
+    }
+    const action = message.status ? STATUS_ACTIONS[message.status] : undefined;
+    const why = [message.reasonUnfilled ?? message.reasonRetry, message.note].filter(Boolean).join(': ') || undefined;
+    if (action) {
+      const applied = await this.deps.borrowing.answer(request.id, entry, { action, ...(why ? { reason: why } : {}) });
+      if (applied) return request.id;
+    }
+    const said = `${partner.code} says ${message.status ?? '(no status)'}${message.reasonForMessage ? ` (${message.reasonForMessage})` : ''}${why ? `: ${why}` : ''}${message.dueDate ? `, due ${message.dueDate}` : ''}`;
+    await this.deps.borrowing.partnerNote(request.id, entry, said);
+    return request.id;
+  }
+}

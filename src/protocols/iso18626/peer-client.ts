@@ -1,0 +1,114 @@
+/**
+ * Sending our Request to a peer (ISO 18626 requester side; implements the app's PeerConnector): the borrowing
+ * request as an ISO 18626 v1.2 Request, POSTed as XML; the RequestConfirmation read back. Network errors, timeouts
+ * and 5xx are ILL_ERR_PARTNER_UNAVAILABLE (the send job retries); an ERROR confirmation is the peer's refusal.
+ */
+import type { OutgoingPeerRequest, PeerConnector } from '../../app/peer-connection.ts';
+import { InterlendError } from '../../domain/errors.ts';
+import { buildIso18626 } from './build.ts';
+import type { Iso18626Identifier, Iso18626Request } from './messages.ts';
+import { parseIso18626 } from './parse.ts';
+
+export const PEER_CALL_TIMEOUT_MS = 15_000;
+
+/** Our request as an ISO 18626 Request: a Loan for a returnable item, a Copy otherwise (protocols.md §8.2). */
+export function requestMessage(message: OutgoingPeerRequest, now: Date): Iso18626Request {
+  const { request, patron } = message;
+  const c = request.citation;
+  const itemIds: Iso18626Identifier[] = [
+    ...(c.isbn ? [{ code: 'ISBN', value: c.isbn }] : []),
+    ...(c.issn ? [{ code: 'ISSN', value: c.issn }] : []),
+  ];
+  return {
+    kind: 'request',
+    header: {
+      supplyingAgencyId: message.supplier,
+      requestingAgencyId: message.requester,
+      multipleItemRequestId: null,
+      timestamp: now.toISOString(),
+      requestingAgencyRequestId: request.id,
+      supplyingAgencyRequestId: null,
+    },
+    bibliographicInfo: {
+      supplierUniqueRecordId: null,
+      title: c.title,
+      author: c.author,
+      subtitle: null,
+      seriesTitle: null,
+      edition: c.edition,
+      titleOfComponent: c.articleTitle,
+      authorOfComponent: c.articleAuthor,
+      volume: c.volume,
+      issue: c.issue,
+      pagesRequested: c.pages,
+      estimatedNoPages: null,
+      bibliographicItemIds: itemIds,
+      sponsor: null,
+      informationSource: null,
+      // The OCLC number as a string: leading zeros are part of it.
+      bibliographicRecordIds: c.oclcNumber ? [{ code: 'OCLC', value: c.oclcNumber }] : [],
+    },
+    publicationInfo: c.publisher || c.year || c.placeOfPublication ? { publisher: c.publisher, publicationType: null, publicationDate: c.year, placeOfPublication: c.placeOfPublication } : null,
+    serviceInfo: {
+      requestType: 'New',
+      requestSubTypes: [],
+      requestingAgencyPreviousRequestId: null,
+      serviceType: request.requestedFormat === 'PHYSICAL' ? 'Loan' : 'Copy',
+      serviceLevel: null,
+      preferredFormat: null,
+      needBeforeDate: request.neededBy ? `${request.neededBy}T23:59:59Z` : null,
+      copyrightCompliance: null,
+      anyEdition: null,
+      startDate: null,
+      endDate: null,
+      note: request.patronNote,
+    },
+    supplierInfo: [],
+    requestedDeliveryInfo: [],
+    requestingAgencyInfo: null,
+    patronInfo: { patronId: patron.primaryId, surname: patron.lastName, givenName: patron.firstName, patronType: patron.userGroup, sendToPatron: null, addresses: [] },
+    billingInfo: null,
+  };
+}
+
+export const connectPeer: PeerConnector = (url, options) => ({
+  async sendRequest(message) {
+    const started = performance.now();
+    const report = (outcome: string) => options.onCall(`ISO 18626 Request to ${message.supplier.value} → ${outcome} (${Math.round(performance.now() - started)} ms)`);
+    let response: Response;
+    let body: Buffer;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/xml; charset=utf-8' },
+        body: buildIso18626(requestMessage(message, new Date())),
+        signal: AbortSignal.timeout(PEER_CALL_TIMEOUT_MS),
+      });
+      body = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      const detail = (error as Error).name === 'TimeoutError' ? `no answer within ${PEER_CALL_TIMEOUT_MS / 1000} s` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+      report(`no answer: ${detail}`);
+      throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `peer ${message.supplier.value} did not answer: ${detail}`);
+    }
+    if (response.status >= 500 || response.status === 408 || response.status === 429) {
+      report(`HTTP ${response.status}`);
+      throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `peer ${message.supplier.value} answered HTTP ${response.status}`);
+    }
+    const parsed = parseIso18626(body);
+    if (!parsed.ok || parsed.message.kind !== 'requestConfirmation') {
+      if (response.status >= 400) {
+        report(`HTTP ${response.status}`);
+        return { ok: false, errorType: 'BadlyFormedMessage', errorValue: `HTTP ${response.status}: ${body.toString('utf8').slice(0, 200)}` };
+      }
+      report(`HTTP ${response.status}, not a RequestConfirmation`);
+      throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `peer ${message.supplier.value} answered with something that is not a RequestConfirmation`);
+    }
+    const { header, errorData } = parsed.message;
+    if (header.messageStatus === 'OK') {
+      report('OK');
+      return { ok: true };
+    }
+    report(`ERROR ${errorData?.errorType ?? ''}`.trim());
+    return { ok: false, errorType: errorData?.errorType ?? 'ERROR', errorValue: errorData?.errorValue ?? null };
+  },
+});
