@@ -31,6 +31,7 @@ import { connectPeer } from './protocols/iso18626/peer-client.ts';
 import { createIso18626Responder } from './protocols/iso18626/responder.ts';
 import { createNcipResponder } from './protocols/ncip/responder.ts';
 import { type IlliadSimulator, startIlliadSimulator } from './sim/illiad/index.ts';
+import { type PeerMock, startPeerMock } from './sim/peer/index.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
 import { openStorage } from './storage/storage.ts';
 import { createWorker } from './worker/worker.ts';
@@ -122,6 +123,7 @@ export async function serve(given: Env = process.env): Promise<void> {
   });
   const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
   const simulator = demo && !env.ILLIAD_URL ? await startDemoIlliad(env, address) : undefined;
+  const peers = demo ? await startDemoPeers(env, address) : [];
   worker.start();
   if (demo) {
     process.stdout.write(
@@ -131,6 +133,7 @@ export async function serve(given: Env = process.env): Promise<void> {
         '  DEMO MODE: the guide\'s configuration and demo patrons are loaded.',
         '  Start on an empty database with INTERLEND_DEMO=0 for real use.',
         ...(simulator ? [`  ILLiad (simulator): ${simulator.url}`, `  its transactions:   ${simulator.origin}/sim/transactions`] : []),
+        ...peers.map((peer) => `  peer ${peer.symbol} (mock): ${peer.mock.url} (answers Unfilled unless the note says MOCK:${peer.symbol}:LOANED …)`),
         '==================================================================',
         '',
       ].join('\n'),
@@ -143,6 +146,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     await app.close();
     await worker.stop();
     await simulator?.close();
+    for (const peer of peers) await peer.mock.close();
     await instance.close();
     process.exit(0);
   };
@@ -170,6 +174,34 @@ async function startDemoIlliad(env: Record<string, string | undefined>, serverAd
   return simulator;
 }
 
+/**
+ * The demo's two peers (the guide's Rapido network): ISO 18626 mock peers on loopback for the example's
+ * ${NORTH_PEER_URL} and ${SOUTH_PEER_URL}, answering Unfilled by default so requests reach ILLiad, as in the guide;
+ * a patron note `MOCK:US-NSU:LOANED` makes North lend instead.
+ */
+async function startDemoPeers(env: Record<string, string | undefined>, serverAddress: string): Promise<{ symbol: string; mock: PeerMock }[]> {
+  const local = new URL(serverAddress);
+  if (local.hostname === '0.0.0.0' || local.hostname === '[::]') local.hostname = '127.0.0.1';
+  const started: { symbol: string; mock: PeerMock }[] = [];
+  for (const [variable, symbol] of [['NORTH_PEER_URL', 'US-NSU'], ['SOUTH_PEER_URL', 'US-SCC']] as const) {
+    if (env[variable]) continue;
+    const mock = await startPeerMock({ symbol, port: 0, peerUrl: new URL('/iso18626', local).toString(), defaultScenario: 'UNFILLED', messageDelayMs: 500 });
+    env[variable] = mock.url;
+    started.push({ symbol, mock });
+  }
+  return started;
+}
+
+async function peerMock(options: { port: number; host: string; symbol: string; peerUrl?: string; scenario: string }, out: (line: string) => void): Promise<void> {
+  const mock = await startPeerMock({ port: options.port, host: options.host, symbol: options.symbol, defaultScenario: options.scenario, ...(options.peerUrl ? { peerUrl: options.peerUrl } : {}), log: out });
+  out(`ISO 18626 mock peer ${options.symbol}: ${mock.url} (flows at ${mock.origin}/api/flows)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => void mock.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 async function illiadSim(options: IlliadSimCommandOptions, out: (line: string) => void): Promise<void> {
   const simulator = await startIlliadSimulator({
     apiKey: options.apiKey,
@@ -190,7 +222,7 @@ async function illiadSim(options: IlliadSimCommandOptions, out: (line: string) =
 
 /** The `interlend` command (also `npm start`, which runs `interlend serve`). */
 export async function main(argv: readonly string[]): Promise<void> {
-  await runCli(argv, { version: VERSION, openInstance: () => openInstance(process.env), serve: () => serve(process.env), illiadSim });
+  await runCli(argv, { version: VERSION, openInstance: () => openInstance(process.env), serve: () => serve(process.env), illiadSim, peerMock });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv);

@@ -26,6 +26,8 @@ export interface CliDeps {
   serve(): Promise<void>;
   /** Runs the ILLiad simulator until the process is stopped. */
   illiadSim(options: IlliadSimCommandOptions, out: (line: string) => void): Promise<void>;
+  /** Runs an ISO 18626 mock peer until the process is stopped. */
+  peerMock(options: { port: number; host: string; symbol: string; peerUrl?: string; scenario: string }, out: (line: string) => void): Promise<void>;
 }
 
 function portNumber(text: string): number {
@@ -156,6 +158,19 @@ with {"transactionNumber": N}, POST /sim/reset.`,
       const apiKey = options.apiKey ?? process.env.ILLIAD_API_KEY;
       if (!apiKey) throw new InvalidArgumentError('give --api-key, or set ILLIAD_API_KEY');
       await deps.illiadSim({ ...options, apiKey, ...(options.ncipUrl ? { ncipUrl: options.ncipUrl } : {}) }, io.out);
+    });
+
+  program
+    .command('peer-mock')
+    .description('run an ISO 18626 mock peer that answers by scenario (LOANED, UNFILLED, WILLSUPPLY_LOANED, RETRY:COND_…), for tests and demos')
+    .requiredOption('--symbol <symbol>', "the peer's agency id (ISIL), e.g. US-NSU")
+    .option('--port <n>', 'port to listen on (0: any free port)', portNumber, 8091)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--peer-url <url>', "where to send its answers when the Request names no address (Interlend's /iso18626)")
+    .option('--scenario <token>', 'what to answer when the request names no scenario', 'UNFILLED')
+    .addHelpText('after', '\nA request picks a scenario with MOCK:<symbol>:<token> in its note. Flows: GET /api/flows?requestingAgencyRequestId=…')
+    .action(async (options: { port: number; host: string; symbol: string; peerUrl?: string; scenario: string }) => {
+      await deps.peerMock({ port: options.port, host: options.host, symbol: options.symbol, scenario: options.scenario, ...(options.peerUrl ? { peerUrl: options.peerUrl } : {}) }, io.out);
     });
 
   return program;

@@ -49,7 +49,7 @@ describe('starting the server', () => {
     }
   });
 
-  test('the demo starts the ILLiad simulator: a request the peers reject is exported to it', async () => {
+  test('the demo starts the ILLiad simulator and two mock peers: a request the peers turn down is exported', async () => {
     const port = await freePort();
     const token = 'demo-export-admin-token-0123456789';
     const server = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir(), INTERLEND_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' });
@@ -61,13 +61,10 @@ describe('starting the server', () => {
       const simulator = /its transactions:\s+(\S+)/.exec(server.output())?.[1];
       assert.ok(simulator, `the banner names the simulator:\n${server.output()}`);
       const created = await api('POST', '/api/v1/borrowing-requests', { patron: '100200300', title: 'The Problem of Pain', oclcNumber: '12345' });
-      // The demo peers answer through staff: both say no.
-      for (const partner of ['NORTH', 'SOUTH']) {
-        const answered = await api('POST', `/api/v1/borrowing-requests/${created.id}/partner-answer`, { action: 'reject', reason: `${partner} has no copy` });
-        assert.equal(answered.status, 'REQUEST_SENT_TO_PARTNER', JSON.stringify(answered));
-      }
+      // The demo's mock peers (ISO 18626) answer Unfilled on their own, so the request goes on to ILLiad.
+      assert.match(server.output(), /peer US-NSU \(mock\)/);
       let request = await api('GET', `/api/v1/borrowing-requests/${created.id}`);
-      for (let i = 0; i < 100 && request.status !== 'EXPORTED_TO_THIRD_PARTY'; i++) {
+      for (let i = 0; i < 150 && request.status !== 'EXPORTED_TO_THIRD_PARTY'; i++) {
         await new Promise((r) => setTimeout(r, 100));
         request = await api('GET', `/api/v1/borrowing-requests/${created.id}`);
       }
@@ -98,6 +95,21 @@ describe('starting the server', () => {
     }
     const usage = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'illiad-sim', '--port', 'x'], {});
     assert.equal(await usage.exited, 2, 'a bad port is a usage error');
+  });
+
+  test('interlend peer-mock answers ISO 18626 as the peer it is told to be', async () => {
+    const port = await freePort();
+    const mock = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'peer-mock', '--port', String(port), '--symbol', 'US-XYZ'], {});
+    try {
+      await waitForOk(`http://127.0.0.1:${port}/healthz`, 10_000, mock);
+      const garbage = await fetch(`http://127.0.0.1:${port}/iso18626`, { method: 'POST', body: 'not xml' });
+      assert.equal(garbage.status, 400);
+      assert.match(mock.output(), /ISO 18626 mock peer US-XYZ/);
+    } finally {
+      assert.equal(await mock.stop(), 0);
+    }
+    const usage = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'peer-mock', '--port', '0'], {});
+    assert.equal(await usage.exited, 2, 'without --symbol: a usage error');
   });
 
   test('INTERLEND_DEMO=0 starts empty; INTERLEND_ADMIN_TOKEN is the admin token', async () => {
