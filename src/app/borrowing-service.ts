@@ -22,6 +22,7 @@ export const JOB_SEND = 'rota.send';
 
 const conflict = (id: string) => new InterlendError('ILL_ERR_CONFLICT', `borrowing request ${id} was changed by someone else meanwhile; try again`);
 export const JOB_ANSWER_TIMER = 'rota.answer-timer';
+export const JOB_TELL_PARTNER = 'rota.tell-partner';
 
 export interface BorrowingServiceDeps {
   readonly storage: Storage;
@@ -162,6 +163,27 @@ export class BorrowingService {
         ? { action: 'send-failed', reason: `${partner.code} could not be reached after ${attempt.number} tries: ${result.unavailable}` }
         : result.answer;
     await this.applyResult(payload.requestId, payload.entry, { ...result, ...(answer ? { answer } : {}) });
+  }
+
+  /**
+   * Runs a `rota.tell-partner` job: the partner of rota entry `entry` hears what staff did (an ISO 18626
+   * RequestingAgencyMessage). What was said goes in the history; a partner that cannot be reached is tried again.
+   */
+  async runTell(payload: { requestId: string; entry: number; action: string; note: string | null }, attempt: SendAttempt = { number: 1, last: true }): Promise<void> {
+    const request = await this.deps.storage.read.borrowing.get(payload.requestId);
+    const code = request?.rota[payload.entry]?.partner;
+    const partner = code ? (await this.configCache.get(this.deps.storage.read)).partners.get(code) : undefined;
+    if (!request || !partner) return;
+    const adapter = this.deps.adapterFor(partner);
+    if (!adapter.tell) return; // partners without a protocol for it (ILLiad, e-mail) are not told
+    const result = await adapter.tell(request, partner, payload.action, payload.note);
+    const lines = [...(result.calls ?? [])];
+    if (result.unavailable !== undefined) lines.push(`${partner.code} could not be told of ${payload.action} (try ${attempt.number}${attempt.last ? ', the last' : ''}): ${result.unavailable}`);
+    await this.change(request.id, async (current) => {
+      const same = { actor: 'system', action: 'partner-call', fromStatus: current.status, toStatus: current.status, partner: partner.code };
+      return lines.length ? { request: current, effects: [], history: lines.map((reason) => ({ ...same, reason })) } : undefined;
+    });
+    if (result.unavailable !== undefined && !attempt.last) throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', result.unavailable);
   }
 
   /** A send job given up on (parked by the worker): the request goes to Ready to be sent with the reason. */
@@ -447,7 +469,12 @@ export class BorrowingService {
     );
     const jobs = effects.map((effect) => {
       const payload = { requestId: effect.requestId, entry: effect.entry };
-      const job = effect.type === 'send' ? { type: JOB_SEND, key: effect.key, payload } : { type: JOB_ANSWER_TIMER, key: effect.key, payload, runAt: effect.at };
+      const job =
+        effect.type === 'send'
+          ? { type: JOB_SEND, key: effect.key, payload }
+          : effect.type === 'answer-timer'
+            ? { type: JOB_ANSWER_TIMER, key: effect.key, payload, runAt: effect.at }
+            : { type: JOB_TELL_PARTNER, key: effect.key, payload: { ...payload, action: effect.action, note: effect.note } };
       return { job, id: this.deps.ids.newId() };
     });
     await repos.jobs.enqueueAll(jobs, now);

@@ -22,8 +22,19 @@ export interface OutgoingPeerRequest {
 
 export type PeerConfirmation = { readonly ok: true } | { readonly ok: false; readonly errorType: string; readonly errorValue: string | null };
 
+/** A RequestingAgencyMessage: what we did with the peer's item or our request. */
+export interface OutgoingPeerAction {
+  readonly requestId: string;
+  readonly requester: AgencyId;
+  readonly supplier: AgencyId;
+  /** ISO 18626 action: Received, ShippedReturn, Cancel, Renew, StatusRequest, Notification. */
+  readonly action: string;
+  readonly note: string | null;
+}
+
 export interface PeerConnection {
   sendRequest(message: OutgoingPeerRequest): Promise<PeerConfirmation>;
+  sendAction(message: OutgoingPeerAction): Promise<PeerConfirmation>;
 }
 
 /** Opens a connection to a peer's ISO 18626 address; each call is reported to `onCall` as a line for the history. */

@@ -41,6 +41,15 @@ const STATUS_ACTIONS: Readonly<Record<string, PartnerAnswer['action']>> = {
   CompletedWithoutReturn: 'complete',
 };
 
+/** Staff actions as ISO 18626 actions (the transitions marked tellsPartner in the state model). */
+const TOLD_AS: Readonly<Record<string, string>> = {
+  receive: 'Received',
+  'return-to-partner': 'ShippedReturn',
+  cancel: 'Cancel',
+  'patron-cancel': 'Cancel',
+  'cancel-partner': 'Cancel',
+};
+
 export function isIsoPartner(partner: Partner): partner is IsoPartner {
   return partner.profileType === 'ISO18626';
 }
@@ -59,8 +68,7 @@ export class PeerRequester implements PartnerAdapter {
     }
     const patron = (await this.deps.storage.read.config('patrons').findByKey(request.patron))?.doc;
     if (!patron) return { answer: { action: 'send-failed', reason: `patron ${request.patron} no longer exists` } };
-    const institution = (await this.configCache.get(this.deps.storage.read)).institution;
-    const requester = institution?.isil ? { type: 'ISIL', value: institution.isil } : { type: 'ISIL', value: institution?.code ?? 'INTERLEND' };
+    const requester = await this.requester();
     const calls: string[] = [];
     try {
       const confirmation = await this.deps.connect(url.value, { onCall: (line) => calls.push(line) }).sendRequest({
@@ -76,6 +84,35 @@ export class PeerRequester implements PartnerAdapter {
       if (error instanceof InterlendError && error.code === 'ILL_ERR_PARTNER_UNAVAILABLE') return { unavailable: error.message, calls };
       throw error;
     }
+  }
+
+  /** Tells the peer what staff did: a RequestingAgencyMessage (Received, ShippedReturn, Cancel). */
+  async tell(request: BorrowingRequest, partner: Partner, action: string, note: string | null): Promise<Pick<SendResult, 'calls' | 'unavailable'>> {
+    const isoAction = TOLD_AS[action];
+    if (!isIsoPartner(partner) || !isoAction) return {};
+    const url = resolveEnv(partner.iso18626.url, this.deps.env);
+    if (url.value === undefined) return { calls: [`${partner.code} was not told of ${action}: its address names ${url.unset.join(', ')}, which is not set`] };
+    const calls: string[] = [];
+    try {
+      const confirmation = await this.deps.connect(url.value, { onCall: (line) => calls.push(line) }).sendAction({
+        requestId: request.id,
+        requester: await this.requester(),
+        supplier: { type: partner.iso18626.agencyIdType, value: partner.iso18626.agencyIdValue },
+        action: isoAction,
+        note,
+      });
+      if (!confirmation.ok) calls.push(`${partner.code} refused ${isoAction}: ${confirmation.errorType}${confirmation.errorValue ? ` (${confirmation.errorValue})` : ''}`);
+      return { calls };
+    } catch (error) {
+      if (error instanceof InterlendError && error.code === 'ILL_ERR_PARTNER_UNAVAILABLE') return { unavailable: error.message, calls };
+      throw error;
+    }
+  }
+
+  /** Us, as peers know us: the institution's ISIL, else its code. */
+  private async requester(): Promise<{ type: string; value: string }> {
+    const institution = (await this.configCache.get(this.deps.storage.read)).institution;
+    return { type: 'ISIL', value: institution?.isil ?? institution?.code ?? 'INTERLEND' };
   }
 
   /**

@@ -245,6 +245,8 @@ export interface SendResult {
  */
 export interface PartnerAdapter {
   send(request: BorrowingRequest, partner: Partner, attempt: SendAttempt): Promise<SendResult>;
+  /** Tells the partner what staff did (a state-model action marked tellsPartner); absent: the partner is not told. */
+  tell?(request: BorrowingRequest, partner: Partner, action: string, note: string | null): Promise<Pick<SendResult, 'calls' | 'unavailable'>>;
 }
 
 /** A configuration problem seen while using a partner, shown to staff until the partner works again. */

@@ -64,6 +64,11 @@ export interface Transition<S extends string> {
   readonly by: readonly Actor[];
   /** Staff must say why (a cancel, a refused condition). */
   readonly needsReason?: boolean;
+  /**
+   * When staff do it, the partner that has the request is told (an ISO 18626 RequestingAgencyMessage: Received,
+   * ShippedReturn, Cancel); partners without a protocol for it are not.
+   */
+  readonly tellsPartner?: boolean;
   readonly description: string;
 }
 
@@ -103,7 +108,7 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
     { action: 'refuse-condition', from: ['CONDITIONAL'], to: 'NEXT_PARTNER', by: ['staff'], needsReason: true, description: 'staff refuse the condition; the next partner gets the request' },
     { action: 'reject', from: WITH_PARTNER, to: 'NEXT_PARTNER', by: ['partner'], description: 'the partner cannot supply; the next partner gets the request' },
     { action: 'no-answer', from: ['REQUEST_SENT_TO_PARTNER'], to: 'NEXT_PARTNER', by: ['system'], description: 'the partner did not answer in time; the next partner gets the request' },
-    { action: 'cancel-partner', from: WITH_PARTNER, to: 'NEXT_PARTNER', by: ['staff'], needsReason: true, description: 'staff take the request from this partner; the next partner gets it' },
+    { action: 'cancel-partner', from: WITH_PARTNER, to: 'NEXT_PARTNER', by: ['staff'], needsReason: true, tellsPartner: true, description: 'staff take the request from this partner; the next partner gets it' },
     { action: 'exported', from: ['REQUEST_SENT_TO_PARTNER', 'READY_TO_BE_SENT'], to: 'EXPORTED_TO_THIRD_PARTY', by: ['system'], description: 'the lender of last resort took the request' },
     { action: 'export-failed', from: ['REQUEST_SENT_TO_PARTNER'], to: 'READY_TO_BE_SENT', by: ['system'], description: 'the request could not be sent; the reason says what to fix' },
     { action: 'send-failed', from: ['REQUEST_SENT_TO_PARTNER'], to: 'READY_TO_BE_SENT', by: ['system'], description: 'the request could not be delivered to the partner' },
@@ -111,10 +116,10 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
     { action: 'skip-partner', from: ['READY_TO_BE_SENT'], to: 'NEXT_PARTNER', by: ['staff'], needsReason: true, description: 'give up on this partner; the next one gets the request' },
     { action: 'shipped-physically', from: ['REQUEST_SENT_TO_PARTNER', 'WILL_SUPPLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'SHIPPED_PHYSICALLY', by: ['partner'], description: 'the lender shipped the item' },
     { action: 'shipped-digitally', from: ['REQUEST_SENT_TO_PARTNER', 'WILL_SUPPLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'SHIPPED_DIGITALLY', by: ['partner'], description: 'the lender sent a copy' },
-    { action: 'receive', from: ['SHIPPED_PHYSICALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'PHYSICALLY_RECEIVED_BY_LIBRARY', by: ['staff', 'partner'], description: 'the item arrived and is on the hold shelf' },
+    { action: 'receive', from: ['SHIPPED_PHYSICALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'PHYSICALLY_RECEIVED_BY_LIBRARY', by: ['staff', 'partner'], tellsPartner: true, description: 'the item arrived and is on the hold shelf' },
     { action: 'loan', from: ['PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'LOANED_TO_PATRON', by: ['staff', 'partner'], description: 'the item is checked out to the patron (at our desk, or by a broker: NCIP CheckOutItem)' },
     { action: 'patron-return', from: ['LOANED_TO_PATRON'], to: 'RETURNED_BY_PATRON', by: ['staff', 'partner'], description: 'the patron brought the item back' },
-    { action: 'return-to-partner', from: ['RETURNED_BY_PATRON', 'PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'RETURNED_TO_PARTNER', by: ['staff'], description: 'the item is on its way back to the lender' },
+    { action: 'return-to-partner', from: ['RETURNED_BY_PATRON', 'PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'RETURNED_TO_PARTNER', by: ['staff'], tellsPartner: true, description: 'the item is on its way back to the lender' },
     { action: 'complete', from: ['RETURNED_TO_PARTNER', 'SHIPPED_DIGITALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'REQUEST_COMPLETED', by: ['staff', 'partner', 'system'], description: 'nothing more to do' },
     {
       action: 'partner-checked-in',
@@ -123,8 +128,8 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
       by: ['partner'],
       description: 'the lender of last resort has the item back (NCIP CheckInItem) and returns it to the lender itself',
     },
-    { action: 'cancel', from: OPEN_BEFORE_SHIPPING, to: 'CANCELLED_BY_STAFF', by: ['staff'], needsReason: true, description: 'staff cancel the request' },
-    { action: 'patron-cancel', from: OPEN_BEFORE_SHIPPING, to: 'CANCELLED_BY_PATRON', by: ['patron', 'staff'], description: 'the patron no longer needs it' },
+    { action: 'cancel', from: OPEN_BEFORE_SHIPPING, to: 'CANCELLED_BY_STAFF', by: ['staff'], needsReason: true, tellsPartner: true, description: 'staff cancel the request' },
+    { action: 'patron-cancel', from: OPEN_BEFORE_SHIPPING, to: 'CANCELLED_BY_PATRON', by: ['patron', 'staff'], tellsPartner: true, description: 'the patron no longer needs it' },
     { action: 'partner-cancelled', from: WITH_PARTNER, to: 'CANCELLED_BY_PARTNER', by: ['partner'], description: 'the partner confirmed a cancellation' },
   ],
 };

@@ -10,7 +10,9 @@ import type { RotaEntry, RotaEntryState } from './rota-building.ts';
 
 export type Effect =
   | { readonly type: 'send'; readonly requestId: string; readonly entry: number; readonly key: string }
-  | { readonly type: 'answer-timer'; readonly requestId: string; readonly entry: number; readonly at: string; readonly key: string };
+  | { readonly type: 'answer-timer'; readonly requestId: string; readonly entry: number; readonly at: string; readonly key: string }
+  /** Tell the partner of rota entry `entry` what staff did (`action`), through its protocol if it has one. */
+  | { readonly type: 'tell-partner'; readonly requestId: string; readonly entry: number; readonly action: string; readonly note: string | null; readonly key: string };
 
 export interface Step {
   readonly request: BorrowingRequest;
@@ -100,6 +102,10 @@ export function applyAction(request: BorrowingRequest, action: string, by: Actor
     ({ request: current, effects } = sendTo(current, request.current, ctx));
   } else {
     current = { ...current, status: transition.to, statusReason: action === 'export-failed' || action === 'send-failed' ? reason : null };
+  }
+  // Only a partner that has (or had) the request is told; the rota entry is the one before any move.
+  if (transition.tellsPartner && by === 'staff' && request.current !== null && request.rota[request.current]?.state !== 'WAITING') {
+    effects = [...effects, { type: 'tell-partner', requestId: request.id, entry: request.current, action, note: reason, key: `${request.id}:tell:${request.current}:${action}:${request.version}` }];
   }
   return { ok: true, request: { ...current, updatedAt: ctx.now }, effects, from: request.status, to: current.status };
 }

@@ -3,10 +3,10 @@
  * request as an ISO 18626 v1.2 Request, POSTed as XML; the RequestConfirmation read back. Network errors, timeouts
  * and 5xx are ILL_ERR_PARTNER_UNAVAILABLE (the send job retries); an ERROR confirmation is the peer's refusal.
  */
-import type { OutgoingPeerRequest, PeerConnector } from '../../app/peer-connection.ts';
+import type { OutgoingPeerRequest, PeerConfirmation, PeerConnector } from '../../app/peer-connection.ts';
 import { InterlendError } from '../../domain/errors.ts';
 import { buildIso18626 } from './build.ts';
-import type { Iso18626Identifier, Iso18626Request } from './messages.ts';
+import type { Iso18626Confirmation, Iso18626ConfirmationKind, Iso18626Identifier, Iso18626Request } from './messages.ts';
 import { parseIso18626 } from './parse.ts';
 
 export const PEER_CALL_TIMEOUT_MS = 15_000;
@@ -71,44 +71,65 @@ export function requestMessage(message: OutgoingPeerRequest, now: Date): Iso1862
   };
 }
 
-export const connectPeer: PeerConnector = (url, options) => ({
-  async sendRequest(message) {
-    const started = performance.now();
-    const report = (outcome: string) => options.onCall(`ISO 18626 Request to ${message.supplier.value} → ${outcome} (${Math.round(performance.now() - started)} ms)`);
-    let response: Response;
-    let body: Buffer;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/xml; charset=utf-8' },
-        body: buildIso18626(requestMessage(message, new Date())),
-        signal: AbortSignal.timeout(PEER_CALL_TIMEOUT_MS),
-      });
-      body = Buffer.from(await response.arrayBuffer());
-    } catch (error) {
-      const detail = (error as Error).name === 'TimeoutError' ? `no answer within ${PEER_CALL_TIMEOUT_MS / 1000} s` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
-      report(`no answer: ${detail}`);
-      throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `peer ${message.supplier.value} did not answer: ${detail}`);
-    }
-    if (response.status >= 500 || response.status === 408 || response.status === 429) {
+/**
+ * POSTs one message and reads the confirmation of the expected kind: OK or ERROR. Network errors, timeouts, 5xx
+ * and an answer that is not that confirmation are ILL_ERR_PARTNER_UNAVAILABLE.
+ */
+async function exchange(url: string, xml: string, expected: Iso18626ConfirmationKind, label: string, onCall: (line: string) => void): Promise<PeerConfirmation> {
+  const started = performance.now();
+  const report = (outcome: string) => onCall(`ISO 18626 ${label} → ${outcome} (${Math.round(performance.now() - started)} ms)`);
+  let response: Response;
+  let body: Buffer;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/xml; charset=utf-8' }, body: xml, signal: AbortSignal.timeout(PEER_CALL_TIMEOUT_MS) });
+    body = Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    const detail = (error as Error).name === 'TimeoutError' ? `no answer within ${PEER_CALL_TIMEOUT_MS / 1000} s` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    report(`no answer: ${detail}`);
+    throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `${label}: no answer (${detail})`);
+  }
+  if (response.status >= 500 || response.status === 408 || response.status === 429) {
+    report(`HTTP ${response.status}`);
+    throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `${label}: HTTP ${response.status}`);
+  }
+  const parsed = parseIso18626(body);
+  if (!parsed.ok || parsed.message.kind !== expected) {
+    if (response.status >= 400) {
       report(`HTTP ${response.status}`);
-      throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `peer ${message.supplier.value} answered HTTP ${response.status}`);
+      return { ok: false, errorType: 'BadlyFormedMessage', errorValue: `HTTP ${response.status}: ${body.toString('utf8').slice(0, 200)}` };
     }
-    const parsed = parseIso18626(body);
-    if (!parsed.ok || parsed.message.kind !== 'requestConfirmation') {
-      if (response.status >= 400) {
-        report(`HTTP ${response.status}`);
-        return { ok: false, errorType: 'BadlyFormedMessage', errorValue: `HTTP ${response.status}: ${body.toString('utf8').slice(0, 200)}` };
-      }
-      report(`HTTP ${response.status}, not a RequestConfirmation`);
-      throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `peer ${message.supplier.value} answered with something that is not a RequestConfirmation`);
-    }
-    const { header, errorData } = parsed.message;
-    if (header.messageStatus === 'OK') {
-      report('OK');
-      return { ok: true };
-    }
-    report(`ERROR ${errorData?.errorType ?? ''}`.trim());
-    return { ok: false, errorType: errorData?.errorType ?? 'ERROR', errorValue: errorData?.errorValue ?? null };
-  },
+    report(`HTTP ${response.status}, not a ${expected}`);
+    throw new InterlendError('ILL_ERR_PARTNER_UNAVAILABLE', `${label}: the answer is not a ${expected}`);
+  }
+  const { header, errorData } = parsed.message as Iso18626Confirmation;
+  if (header.messageStatus === 'OK') {
+    report('OK');
+    return { ok: true };
+  }
+  report(`ERROR ${errorData?.errorType ?? ''}`.trim());
+  return { ok: false, errorType: errorData?.errorType ?? 'ERROR', errorValue: errorData?.errorValue ?? null };
+}
+
+export const connectPeer: PeerConnector = (url, options) => ({
+  sendRequest: (message) => exchange(url, buildIso18626(requestMessage(message, new Date())), 'requestConfirmation', `Request to ${message.supplier.value}`, options.onCall),
+  sendAction: (message) =>
+    exchange(
+      url,
+      buildIso18626({
+        kind: 'requestingAgencyMessage',
+        header: {
+          supplyingAgencyId: message.supplier,
+          requestingAgencyId: message.requester,
+          multipleItemRequestId: null,
+          timestamp: new Date().toISOString(),
+          requestingAgencyRequestId: message.requestId,
+          supplyingAgencyRequestId: null,
+        },
+        action: message.action,
+        note: message.note,
+      }),
+      'requestingAgencyMessageConfirmation',
+      `${message.action} to ${message.supplier.value}`,
+      options.onCall,
+    ),
 });
