@@ -37,5 +37,8 @@ export interface PeerConnection {
   sendAction(message: OutgoingPeerAction): Promise<PeerConfirmation>;
 }
 
-/** Opens a connection to a peer's ISO 18626 address; each call is reported to `onCall` as a line for the history. */
-export type PeerConnector = (url: string, options: { onCall: (line: string) => void }) => PeerConnection;
+/**
+ * Opens a connection to a peer's ISO 18626 address; each call is reported to `onCall` as a line for the history,
+ * which never shows the shared secret.
+ */
+export type PeerConnector = (url: string, options: { onCall: (line: string) => void; /** Sent in the shared-secret header. */ sharedSecret?: string | undefined }) => PeerConnection;

@@ -3,8 +3,10 @@
  * rota entry's peer, and what the peer's SupplyingAgencyMessages do to the request. A peer acts only on its own
  * rota entry: a message from another supplier, or about a request it does not have, is refused.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { resolveEnv, type Env } from '../domain/config/env-refs.ts';
 import type { Partner } from '../domain/config/partner.ts';
+import { Secret } from '../domain/config/secret.ts';
 import { InterlendError, problemError } from '../domain/errors.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { BorrowingService } from './borrowing-service.ts';
@@ -15,7 +17,12 @@ import type { PartnerAdapter, PartnerAnswer, SendResult, Storage } from './ports
 type IsoPartner = Extract<Partner, { profileType: 'ISO18626' }>;
 
 /** A SupplyingAgencyMessage, as the protocol edge read it. */
+/** The header a peer with a shared secret sends it in, both ways (our messages to it carry it too). */
+export const SHARED_SECRET_HEADER = 'x-iso18626-shared-secret';
+
 export interface SupplierMessage {
+  /** The shared-secret header as received, if any. */
+  readonly sharedSecret?: string | null;
   readonly supplier: { readonly type: string | null; readonly value: string } | null;
   readonly requestId: string | null;
   readonly status: string | null;
@@ -71,7 +78,7 @@ export class PeerRequester implements PartnerAdapter {
     const requester = await this.requester();
     const calls: string[] = [];
     try {
-      const confirmation = await this.deps.connect(url.value, { onCall: (line) => calls.push(line) }).sendRequest({
+      const confirmation = await this.deps.connect(url.value, { onCall: (line) => calls.push(line), sharedSecret: this.secretOf(partner) }).sendRequest({
         request,
         patron,
         requester,
@@ -94,7 +101,7 @@ export class PeerRequester implements PartnerAdapter {
     if (url.value === undefined) return { calls: [`${partner.code} was not told of ${action}: its address names ${url.unset.join(', ')}, which is not set`] };
     const calls: string[] = [];
     try {
-      const confirmation = await this.deps.connect(url.value, { onCall: (line) => calls.push(line) }).sendAction({
+      const confirmation = await this.deps.connect(url.value, { onCall: (line) => calls.push(line), sharedSecret: this.secretOf(partner) }).sendAction({
         requestId: request.id,
         requester: await this.requester(),
         supplier: { type: partner.iso18626.agencyIdType, value: partner.iso18626.agencyIdValue },
@@ -107,6 +114,12 @@ export class PeerRequester implements PartnerAdapter {
       if (error instanceof InterlendError && error.code === 'ILL_ERR_PARTNER_UNAVAILABLE') return { unavailable: error.message, calls };
       throw error;
     }
+  }
+
+  /** The partner's shared secret to send, when it has one and it is set. */
+  private secretOf(partner: IsoPartner): string | undefined {
+    const stored = partner.iso18626.sharedSecret;
+    return stored instanceof Secret ? stored.reveal(this.deps.env) : undefined;
   }
 
   /** Us, as peers know us: the institution's ISIL, else its code. */
@@ -129,6 +142,11 @@ export class PeerRequester implements PartnerAdapter {
     if (entry === null || !partner || !isIsoPartner(partner) || partner.iso18626.agencyIdValue.toLowerCase() !== sender) {
       throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'header.supplyingAgencyId', message: `${message.supplier?.value ?? '(none)'} is not the supplier request ${request.id} is with now` }]);
     }
+    const stored = partner.iso18626.sharedSecret;
+    // Fail closed: a secret whose variable is unset refuses every message until it is set.
+    if (stored instanceof Secret && !sameSecret(stored.reveal(this.deps.env) ?? '', message.sharedSecret ?? '')) {
+      throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: SHARED_SECRET_HEADER, message: `the message does not carry ${partner.code}'s shared secret` }]);
+    }
     const action = message.status ? STATUS_ACTIONS[message.status] : undefined;
     const why = [message.reasonUnfilled ?? message.reasonRetry, message.note].filter(Boolean).join(': ') || undefined;
     if (action) {
@@ -139,4 +157,11 @@ export class PeerRequester implements PartnerAdapter {
     await this.deps.borrowing.partnerNote(request.id, entry, said);
     return request.id;
   }
+}
+
+/** Compares secrets in time that does not depend on where they differ; an empty expected secret matches nothing. */
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length > 0 && a.length === b.length && timingSafeEqual(a, b);
 }

@@ -26,8 +26,8 @@ function sam(requestId: string, supplier: string, status: string, extra: Partial
 describe('the ISO 18626 endpoint', () => {
   let app: TestApp;
   const schema = iso18626Schema();
-  const post = async (payload: string | Buffer) => {
-    const response = await app.app.inject({ method: 'POST', url: '/iso18626', payload, headers: { 'content-type': 'application/xml' } });
+  const post = async (payload: string | Buffer, headers: Record<string, string> = {}) => {
+    const response = await app.app.inject({ method: 'POST', url: '/iso18626', payload, headers: { 'content-type': 'application/xml', ...headers } });
     assert.ok(response.statusCode === 200 || response.statusCode === 400, `HTTP ${response.statusCode}: ${response.body}`);
     if (response.statusCode === 200) assert.deepEqual(schema.validate(response.body), [], response.body);
     return response;
@@ -74,5 +74,21 @@ describe('the ISO 18626 endpoint', () => {
     assert.equal(moved.status, 'REQUEST_SENT_TO_PARTNER');
     assert.equal(moved.current, 1);
     assert.equal(moved.rota[0].reason, 'not on shelf');
+  });
+
+  test("a peer with a shared secret must send it: without it, its messages are refused", async () => {
+    const created = (await app.call('POST', '/api/v1/borrowing-requests', { body: { patron: '100200300', title: 'A guarded book' } })).json();
+    await app.drain();
+    const request = (await app.call('GET', `/api/v1/borrowing-requests/${created.id}`)).json();
+    const code = request.rota[request.current].partner;
+    const symbol = code === 'NORTH' ? 'US-NSU' : 'US-SCC';
+    const partner = (await app.call('GET', `/api/v1/partners/${code}`)).json();
+    const patched = await app.call('PATCH', `/api/v1/partners/${code}`, { body: { iso18626: { ...partner.iso18626, sharedSecret: 'peer-secret-123' } } });
+    assert.equal(patched.statusCode, 200, patched.body);
+    assert.equal((await status((await post(sam(created.id, symbol, 'WillSupply'))).body))[0], 'ERROR', 'no header');
+    assert.equal((await status((await post(sam(created.id, symbol, 'WillSupply'), { 'x-iso18626-shared-secret': 'wrong' })).body))[0], 'ERROR', 'wrong secret');
+    assert.deepEqual(await status((await post(sam(created.id, symbol, 'WillSupply'), { 'x-iso18626-shared-secret': 'peer-secret-123' })).body), ['OK', null]);
+    assert.equal((await app.call('GET', `/api/v1/borrowing-requests/${created.id}`)).json().status, 'WILL_SUPPLY');
+    assert.ok(!JSON.stringify((await app.call('GET', `/api/v1/partners/${code}`)).json()).includes('peer-secret-123'), 'the secret is never shown');
   });
 });

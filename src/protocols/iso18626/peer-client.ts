@@ -4,6 +4,7 @@
  * and 5xx are ILL_ERR_PARTNER_UNAVAILABLE (the send job retries); an ERROR confirmation is the peer's refusal.
  */
 import type { OutgoingPeerRequest, PeerConfirmation, PeerConnector } from '../../app/peer-connection.ts';
+import { SHARED_SECRET_HEADER } from '../../app/peer-requester.ts';
 import { InterlendError } from '../../domain/errors.ts';
 import { buildIso18626 } from './build.ts';
 import type { Iso18626Confirmation, Iso18626ConfirmationKind, Iso18626Identifier, Iso18626Request } from './messages.ts';
@@ -75,13 +76,15 @@ export function requestMessage(message: OutgoingPeerRequest, now: Date): Iso1862
  * POSTs one message and reads the confirmation of the expected kind: OK or ERROR. Network errors, timeouts, 5xx
  * and an answer that is not that confirmation are ILL_ERR_PARTNER_UNAVAILABLE.
  */
-async function exchange(url: string, xml: string, expected: Iso18626ConfirmationKind, label: string, onCall: (line: string) => void): Promise<PeerConfirmation> {
+async function exchange(url: string, xml: string, expected: Iso18626ConfirmationKind, label: string, onCall: (line: string) => void, sharedSecret: string | undefined): Promise<PeerConfirmation> {
   const started = performance.now();
   const report = (outcome: string) => onCall(`ISO 18626 ${label} → ${outcome} (${Math.round(performance.now() - started)} ms)`);
   let response: Response;
   let body: Buffer;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/xml; charset=utf-8' }, body: xml, signal: AbortSignal.timeout(PEER_CALL_TIMEOUT_MS) });
+    const headers: Record<string, string> = { 'Content-Type': 'application/xml; charset=utf-8' };
+    if (sharedSecret !== undefined) headers[SHARED_SECRET_HEADER] = sharedSecret;
+    response = await fetch(url, { method: 'POST', headers, body: xml, signal: AbortSignal.timeout(PEER_CALL_TIMEOUT_MS) });
     body = Buffer.from(await response.arrayBuffer());
   } catch (error) {
     const detail = (error as Error).name === 'TimeoutError' ? `no answer within ${PEER_CALL_TIMEOUT_MS / 1000} s` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
@@ -111,7 +114,7 @@ async function exchange(url: string, xml: string, expected: Iso18626Confirmation
 }
 
 export const connectPeer: PeerConnector = (url, options) => ({
-  sendRequest: (message) => exchange(url, buildIso18626(requestMessage(message, new Date())), 'requestConfirmation', `Request to ${message.supplier.value}`, options.onCall),
+  sendRequest: (message) => exchange(url, buildIso18626(requestMessage(message, new Date())), 'requestConfirmation', `Request to ${message.supplier.value}`, options.onCall, options.sharedSecret),
   sendAction: (message) =>
     exchange(
       url,
@@ -131,5 +134,6 @@ export const connectPeer: PeerConnector = (url, options) => ({
       'requestingAgencyMessageConfirmation',
       `${message.action} to ${message.supplier.value}`,
       options.onCall,
+      options.sharedSecret,
     ),
 });

@@ -4,7 +4,7 @@
  * RequestingAgencyMessage is answered with an ERROR confirmation saying so. Semantic errors are ERROR
  * confirmations (HTTP 200) with the standard errorData types; a body that is not ISO 18626 at all is HTTP 400.
  */
-import type { PeerRequester } from '../../app/peer-requester.ts';
+import { type PeerRequester, SHARED_SECRET_HEADER } from '../../app/peer-requester.ts';
 import { InterlendError } from '../../domain/errors.ts';
 import { buildIso18626 } from './build.ts';
 import { confirmationForFailure, errorConfirmation, okConfirmation } from './confirmations.ts';
@@ -22,8 +22,8 @@ export interface Iso18626Answer {
 const xml = (confirmation: Iso18626Confirmation): Iso18626Answer => ({ status: 200, contentType: 'application/xml; charset=utf-8', body: buildIso18626(confirmation) });
 const plain = (status: number, text: string): Iso18626Answer => ({ status, contentType: 'text/plain; charset=utf-8', body: text });
 
-export function createIso18626Responder(deps: { peers: PeerRequester; onFault?: (error: unknown) => void }): (body: Buffer) => Promise<Iso18626Answer> {
-  return async (body) => {
+export function createIso18626Responder(deps: { peers: PeerRequester; onFault?: (error: unknown) => void }): (body: Buffer, headers?: Readonly<Record<string, string | undefined>>) => Promise<Iso18626Answer> {
+  return async (body, headers = {}) => {
     const parsed = parseIso18626(body, { maxBytes: ISO18626_MAX_BYTES });
     if (!parsed.ok) {
       const confirmation = confirmationForFailure(parsed);
@@ -34,6 +34,7 @@ export function createIso18626Responder(deps: { peers: PeerRequester; onFault?: 
       case 'supplyingAgencyMessage':
         try {
           await deps.peers.supplierMessage({
+            sharedSecret: headers[SHARED_SECRET_HEADER] ?? null,
             supplier: message.header.supplyingAgencyId,
             requestId: message.header.requestingAgencyRequestId,
             status: message.statusInfo.status,
