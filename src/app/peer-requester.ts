@@ -122,6 +122,16 @@ export class PeerRequester implements PartnerAdapter {
     return stored instanceof Secret ? stored.reveal(this.deps.env) : undefined;
   }
 
+  /** The configured address of the peer that calls itself `agencyIdValue` (for telling which vendor it runs). */
+  async peerAddress(agencyIdValue: string | null | undefined): Promise<string | undefined> {
+    if (!agencyIdValue) return undefined;
+    const wanted = agencyIdValue.toLowerCase();
+    for (const partner of (await this.configCache.get(this.deps.storage.read)).partners.values()) {
+      if (isIsoPartner(partner) && partner.iso18626.agencyIdValue.toLowerCase() === wanted) return resolveEnv(partner.iso18626.url, this.deps.env).value ?? partner.iso18626.url;
+    }
+    return undefined;
+  }
+
   /** Us, as peers know us: the institution's ISIL, else its code. */
   private async requester(): Promise<{ type: string; value: string }> {
     const institution = (await this.configCache.get(this.deps.storage.read)).institution;

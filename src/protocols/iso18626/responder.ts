@@ -10,6 +10,7 @@ import { buildIso18626 } from './build.ts';
 import { confirmationForFailure, errorConfirmation, okConfirmation } from './confirmations.ts';
 import type { Iso18626Confirmation } from './messages.ts';
 import { parseIso18626 } from './parse.ts';
+import { normaliseSupplierMessage, vendorOf } from './shims.ts';
 
 export const ISO18626_MAX_BYTES = 1024 * 1024;
 
@@ -33,16 +34,19 @@ export function createIso18626Responder(deps: { peers: PeerRequester; onFault?: 
     switch (message.kind) {
       case 'supplyingAgencyMessage':
         try {
+          // Known vendor quirks first (shims.ts), told by the sender's configured address.
+          const vendor = vendorOf((await deps.peers.peerAddress(message.header.supplyingAgencyId?.value)) ?? '');
+          const sam = normaliseSupplierMessage(message, vendor);
           await deps.peers.supplierMessage({
             sharedSecret: headers[SHARED_SECRET_HEADER] ?? null,
-            supplier: message.header.supplyingAgencyId,
-            requestId: message.header.requestingAgencyRequestId,
-            status: message.statusInfo.status,
-            reasonForMessage: message.messageInfo.reasonForMessage,
-            reasonUnfilled: message.messageInfo.reasonUnfilled,
-            reasonRetry: message.messageInfo.reasonRetry,
-            note: message.messageInfo.note,
-            dueDate: message.statusInfo.dueDate,
+            supplier: sam.header.supplyingAgencyId,
+            requestId: sam.header.requestingAgencyRequestId,
+            status: sam.statusInfo.status,
+            reasonForMessage: sam.messageInfo.reasonForMessage,
+            reasonUnfilled: sam.messageInfo.reasonUnfilled,
+            reasonRetry: sam.messageInfo.reasonRetry,
+            note: sam.messageInfo.note,
+            dueDate: sam.statusInfo.dueDate,
           });
           return xml(okConfirmation(message));
         } catch (error) {
