@@ -4,6 +4,7 @@
  * illiad.md §1.6).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readLimitedBody } from '../http-server.ts';
 import type { ModelState } from './binding.ts';
 
 /** Bodies above this are refused with 413. */
@@ -21,19 +22,8 @@ export const message = (status: number, text: string): Answer => ({ status, body
 /** ASP.NET's answer to a model that did not validate (illiad.md §1.6). */
 export const invalidRequest = (modelState: ModelState): Answer => ({ status: 400, body: { Message: 'The request is invalid.', ModelState: modelState } });
 
-/** The body, or `too-large` once more than MAX_BODY_BYTES arrived (the rest is read and dropped, so the answer gets through). */
-export function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
+/** The body, or `too-large` once more than MAX_BODY_BYTES arrived. */
+export const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large'> => readLimitedBody(request, MAX_BODY_BYTES);
 
 export function send(response: ServerResponse, status: number, text: string | undefined): void {
   const headers: Record<string, string | number> = { 'Content-Length': text === undefined ? 0 : Buffer.byteLength(text) };

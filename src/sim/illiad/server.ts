@@ -7,8 +7,8 @@
  * the route; then the answer faults (timeout after commit on `POST Transaction`, empty or broken 200 bodies).
  * One log line per request, never with the key.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen } from '../http-server.ts';
 import { handleControl } from './control.ts';
 import { defaultFaults, type FaultSettings, fires } from './faults.ts';
 import { type Answer, message, readBody, send, sendAnswer, sleep } from './http.ts';
@@ -220,17 +220,7 @@ export async function startIlliadSimulator(options: IlliadSimulatorOptions): Pro
     }
   }
 
-  const server = createServer((request, response) => void handle(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const origin = `http://${host}:${address.port}`;
+  const { server, origin } = await listen((request, response) => void handle(request, response), options.port, options.host);
 
   return {
     url: `${origin}/${BASE}`,

@@ -9,8 +9,8 @@
  * - `GET /api/flows?requestingAgencyRequestId=`: the history (flows.ts) as JSON; `GET /healthz`: 200.
  * No authentication: a loopback test tool.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen, readLimitedBody } from '../http-server.ts';
 import { buildIso18626 } from '../../protocols/iso18626/build.ts';
 import { confirmationForFailure } from '../../protocols/iso18626/confirmations.ts';
 import { parseIso18626 } from '../../protocols/iso18626/parse.ts';
@@ -59,18 +59,7 @@ export type { PeerFlow, PeerRole } from './flows.ts';
 /** Bodies above this are refused with 413. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
+const readBody = (request: IncomingMessage) => readLimitedBody(request, MAX_BODY_BYTES);
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {
   response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
@@ -188,17 +177,7 @@ export async function startPeerMock(options: PeerMockOptions): Promise<PeerMock>
     }
   }
 
-  const server = createServer((request, response) => void handle(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const origin = `http://${host}:${address.port}`;
+  const { server, origin } = await listen((request, response) => void handle(request, response), options.port, options.host);
   selfUrl = `${origin}/iso18626`;
 
   return {
