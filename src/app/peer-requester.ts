@@ -51,6 +51,7 @@ const STATUS_ACTIONS: Readonly<Record<string, PartnerAnswer['action']>> = {
 /** Staff actions as ISO 18626 actions (the transitions marked tellsPartner in the state model). */
 const TOLD_AS: Readonly<Record<string, string>> = {
   receive: 'Received',
+  renew: 'Renew',
   'return-to-partner': 'ShippedReturn',
   cancel: 'Cancel',
   'patron-cancel': 'Cancel',
@@ -93,7 +94,7 @@ export class PeerRequester implements PartnerAdapter {
     }
   }
 
-  /** Tells the peer what staff did: a RequestingAgencyMessage (Received, ShippedReturn, Cancel). */
+  /** Tells the peer what staff did: a RequestingAgencyMessage (Received, Renew, ShippedReturn, Cancel). */
   async tell(request: BorrowingRequest, partner: Partner, action: string, note: string | null): Promise<Pick<SendResult, 'calls' | 'unavailable'>> {
     const isoAction = TOLD_AS[action];
     if (!isIsoPartner(partner) || !isoAction) return {};

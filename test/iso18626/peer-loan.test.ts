@@ -1,6 +1,7 @@
 /**
  * A whole loan from a peer over ISO 18626 (issue 6), against the mock peer over real HTTP: Request, Loaned, staff
- * receive (Received told), lend, take back, return to the peer (ShippedReturn told), LoanCompleted from the peer.
+ * receive (Received told), lend, renew (Renew told, the peer's new due date kept), take back, return to the peer
+ * (ShippedReturn told), LoanCompleted from the peer.
  * And a cancel: staff cancel a request the peer will supply, and the peer is told.
  */
 import assert from 'node:assert/strict';
@@ -54,13 +55,17 @@ describe('a loan from a peer over ISO 18626', () => {
     assert.equal(request.status, 'SHIPPED_PHYSICALLY');
     await act(created.id, 'receive');
     await act(created.id, 'loan');
+    await act(created.id, 'renew');
+    const renewed = await settle(created.id, (r) => (r as unknown as { history: { reason: string | null }[] }).history.some((h) => /RenewResponse/.test(h.reason ?? '')));
+    assert.equal(renewed.status, 'LOANED_TO_PATRON', 'a renewal changes no status');
+    assert.match(renewed.history.findLast((h: { reason: string | null }) => /RenewResponse/.test(h.reason ?? '')).reason, /says Loaned \(RenewResponse\), due \d{4}-/, "the lender's answer and its new due date are kept");
     await act(created.id, 'patron-return');
     await act(created.id, 'return-to-partner');
     request = await settle(created.id, (r) => r.status === 'REQUEST_COMPLETED');
     assert.equal(request.status, 'REQUEST_COMPLETED', request.statusReason ?? '');
-    assert.deepEqual(actionsReceived(created.id), ['Received', 'ShippedReturn'], 'the peer was told, in order');
+    assert.deepEqual(actionsReceived(created.id), ['Received', 'Renew', 'ShippedReturn'], 'the peer was told, in order');
     const calls = request.history.filter((h: { action: string }) => h.action === 'partner-call').map((h: { reason: string }) => h.reason.replace(/ \(\d+ ms\)$/, ''));
-    assert.deepEqual(calls.slice(-2).map((c: string) => c.replace(/US-\w+/, 'PEER')), ['ISO 18626 Received to PEER → OK', 'ISO 18626 ShippedReturn to PEER → OK']);
+    assert.deepEqual(calls.slice(-3).map((c: string) => c.replace(/US-\w+/, 'PEER')), ['ISO 18626 Received to PEER → OK', 'ISO 18626 Renew to PEER → OK', 'ISO 18626 ShippedReturn to PEER → OK']);
   });
 
   test('staff cancel a request the peer will supply: the peer is told, and its Cancelled answer is a history line', async () => {

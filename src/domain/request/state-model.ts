@@ -118,6 +118,7 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
     { action: 'shipped-digitally', from: ['REQUEST_SENT_TO_PARTNER', 'WILL_SUPPLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'SHIPPED_DIGITALLY', by: ['partner'], description: 'the lender sent a copy' },
     { action: 'receive', from: ['SHIPPED_PHYSICALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'PHYSICALLY_RECEIVED_BY_LIBRARY', by: ['staff', 'partner'], tellsPartner: true, description: 'the item arrived and is on the hold shelf' },
     { action: 'loan', from: ['PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'LOANED_TO_PATRON', by: ['staff', 'partner'], description: 'the item is checked out to the patron (at our desk, or by a broker: NCIP CheckOutItem)' },
+    { action: 'renew', from: ['LOANED_TO_PATRON'], to: 'LOANED_TO_PATRON', by: ['staff'], tellsPartner: true, description: 'ask the lender for more time (its answer comes as a message)' },
     { action: 'patron-return', from: ['LOANED_TO_PATRON'], to: 'RETURNED_BY_PATRON', by: ['staff', 'partner'], description: 'the patron brought the item back' },
     { action: 'return-to-partner', from: ['RETURNED_BY_PATRON', 'PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'RETURNED_TO_PARTNER', by: ['staff'], tellsPartner: true, description: 'the item is on its way back to the lender' },
     { action: 'complete', from: ['RETURNED_TO_PARTNER', 'SHIPPED_DIGITALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'REQUEST_COMPLETED', by: ['staff', 'partner', 'system'], description: 'nothing more to do' },
