@@ -20,6 +20,8 @@ import type { IlliadTransaction } from '../src/sim/illiad/index.ts';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** Which databases to measure, comma-separated (default both); the floor always runs. */
+const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = new URL('..', import.meta.url);
 const settings = { fromAgencyId: 'CSU_DEMO', toAgencyId: 'CSU_DEMO', applicationProfileType: 'ILLiad', pseudopatron: 'pseudopatron', requestIdPrefix: '', checkOutItemRequestIdPrefix: '' };
@@ -111,12 +113,16 @@ console.log(`NCIP over HTTP: ${PAIRS} AcceptItem + CheckInItem pairs, ${CONNECTI
 console.log('  server                   msgs/s   p50 ms    p99 ms   ratio');
 const floor = await bareFastify();
 row('bare Fastify, fixed body', floor);
-const dir = mkdtempSync(join(tmpdir(), 'interlend-bench-ncip-'));
-try {
-  row('Interlend on SQLite', await interlend({ DATA_DIR: dir }), floor.perSecond);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+if (DATABASES.includes('sqlite')) {
+  const dir = mkdtempSync(join(tmpdir(), 'interlend-bench-ncip-'));
+  try {
+    row('Interlend on SQLite', await interlend({ DATA_DIR: dir }), floor.perSecond);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const onPostgres = await withPostgres((url) => interlend({ DATABASE_URL: url }));
-if (typeof onPostgres === 'string') console.log(`  PostgreSQL: ${onPostgres}; skipped`);
-else row('Interlend on PostgreSQL', onPostgres, floor.perSecond);
+if (DATABASES.includes('postgres')) {
+  const onPostgres = await withPostgres((url) => interlend({ DATABASE_URL: url }));
+  if (typeof onPostgres === 'string') console.log(`  PostgreSQL: ${onPostgres}; skipped`);
+  else row('Interlend on PostgreSQL', onPostgres, floor.perSecond);
+}

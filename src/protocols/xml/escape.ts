@@ -1,7 +1,7 @@
 /**
  * XML text escaping for what we build, and the one entity decoder for what we read (XML 1.0 §2.4, §4.1, §4.6).
  *
- * We parse with fast-xml-parser's own entity processing switched off (stack.md §3.6, "XML parse/build"), so the
+ * Our reader (reader.ts) resolves no entities of its own, so the
  * five predefined entities and numeric character references are decoded here and nothing else is: a document can
  * declare no entities of its own (safe-parse.ts refuses any `<!ENTITY`), so an unknown `&name;` is kept as text
  * and reported, never resolved.

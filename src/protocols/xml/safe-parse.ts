@@ -7,20 +7,17 @@
  * 3. any `<!ENTITY` is refused (external entities: XXE; internal ones: billion laughs). A DOCTYPE with an internal
  *    subset is refused too; a bare one such as SHAREit's NCIP 1 `<!DOCTYPE NCIPMessage PUBLIC "…" "…">` is blanked
  *    out, noted, and never loaded;
- * 4. depth, element count and a single root (scan.ts);
- * 5. well-formedness by fast-xml-parser's `XMLValidator.validate`; when that fails on bare `&`s (ILLiad builds its
- *    messages by string concatenation, illiad.md §2.3, §5 (b) 2) they are escaped, noted, and the check re-run;
- * 6. parsing with stack.md §3.6's options (`parseTagValue:false`, `parseAttributeValue:false`, `removeNSPrefix:true`,
- *    `ignoreAttributes:false`, `processEntities:false`): values stay strings, and entities are decoded by
- *    escape.ts, which knows only the predefined ones and character references.
+ * 4. one pass of reader.ts: well-formedness, depth and element count, a single root, and the tree. Values stay
+ *    strings (stack.md §3.6's leading-zero trap cannot happen), and entities are decoded by escape.ts, which knows
+ *    only the predefined ones and character references. When the only fault is bare `&`s (ILLiad builds its
+ *    messages by string concatenation, illiad.md §2.3, §5 (b) 2) they are escaped, noted, and the text read again.
  *
- * The root's namespace is resolved from its start tag (the parser drops prefixes and `xmlns` declarations).
+ * The root's namespace is resolved from its start tag (the tree drops prefixes and `xmlns` declarations).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeXml } from './decode.ts';
-import { decodeReferences, escapeBareAmpersands, escapeText } from './escape.ts';
-import { scanMarkup, startTagAttributes, startTagName } from './scan.ts';
-import { ATTRIBUTE_PREFIX, TEXT_KEY, type XmlObject, type XmlValue } from './tree.ts';
+import { escapeBareAmpersands } from './escape.ts';
+import { readXml } from './reader.ts';
+import type { XmlValue } from './tree.ts';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -62,12 +59,8 @@ function blankDoctype(text: string, start: number, end: number): string {
   return text.slice(0, start) + text.slice(start, end).replace(/[^\n]/g, ' ') + text.slice(end);
 }
 
-/** Parser messages can quote the offending markup; keep them short enough for a ProblemDetail and a log line. */
+/** Reader messages can quote names; keep them short enough for a ProblemDetail and a log line. */
 const clip = (message: string) => (message.length > 200 ? `${message.slice(0, 200)}…` : message);
-
-function formatValidationError(error: { code: string; msg: string; line: number; col: number }): string {
-  return `line ${error.line}, column ${error.col}: ${clip(error.msg)}`;
-}
 
 export function safeParseXml(input: Uint8Array | string, options: SafeParseOptions = {}): SafeParseResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -105,56 +98,25 @@ export function safeParseXml(input: Uint8Array | string, options: SafeParseOptio
     notes.push('white space before the XML declaration removed');
   }
 
-  const scan = scanMarkup(text, { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS });
-  if (!scan.ok) return { ok: false, reason: scan.reason, message: scan.message };
-
-  // CDATA sections become escaped text, so every text node goes through the same entity decoding below.
-  text = text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, content: string) => escapeText(content));
-
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) {
+  const limits = { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS, isArray: options.isArray };
+  let read = readXml(text, limits);
+  if (!read.ok && read.bareAmpersand) {
     const repaired = escapeBareAmpersands(text);
-    if (repaired.count === 0 || XMLValidator.validate(repaired.text) !== true) {
-      return { ok: false, reason: 'not-well-formed', message: formatValidationError(validation.err) };
+    const again = readXml(repaired.text, limits);
+    if (again.ok) {
+      read = again;
+      notes.push(`${repaired.count} unescaped '&' escaped`);
     }
-    text = repaired.text;
-    notes.push(`${repaired.count} unescaped '&' escaped`);
   }
+  if (!read.ok) return { ok: false, reason: read.reason, message: clip(read.message) };
+  if (read.unknownReferences.length > 0) notes.push(`unknown entity references kept as text: ${read.unknownReferences.join(' ')}`);
 
-  const unknownReferences = new Set<string>();
-  const decode = (_name: string, value: string) => decodeReferences(value, (reference) => unknownReferences.add(reference));
-  const parser = new XMLParser({
-    parseTagValue: false,
-    parseAttributeValue: false,
-    removeNSPrefix: true,
-    ignoreAttributes: false,
-    processEntities: false,
-    htmlEntities: false,
-    attributeNamePrefix: ATTRIBUTE_PREFIX,
-    textNodeName: TEXT_KEY,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    trimValues: true,
-    maxNestedTags: (options.maxDepth ?? DEFAULT_MAX_DEPTH) + 1,
-    isArray: (name, _path, _leaf, isAttribute) => !isAttribute && (options.isArray?.(name) ?? false),
-    tagValueProcessor: decode,
-    attributeValueProcessor: decode,
-  });
-  let document: XmlObject;
-  try {
-    document = parser.parse(text) as XmlObject;
-  } catch (error) {
-    return { ok: false, reason: 'not-well-formed', message: clip(error instanceof Error ? error.message : String(error)) };
-  }
-  if (unknownReferences.size > 0) notes.push(`unknown entity references kept as text: ${[...unknownReferences].join(' ')}`);
-
-  const qualifiedName = startTagName(scan.rootTag);
+  const qualifiedName = read.root.qualifiedName;
   const colon = qualifiedName.indexOf(':');
   const prefix = colon === -1 ? null : qualifiedName.slice(0, colon);
   const name = colon === -1 ? qualifiedName : qualifiedName.slice(colon + 1);
-  const attributes = Object.fromEntries(Object.entries(startTagAttributes(scan.rootTag)).map(([key, value]) => [key, decodeReferences(value)]));
+  const attributes = read.root.attributes;
   const namespace = (prefix === null ? attributes.xmlns : attributes[`xmlns:${prefix}`]) || null;
-  const content = document[name];
-  if (content === undefined) return { ok: false, reason: 'not-well-formed', message: `root element ${qualifiedName} could not be read` };
+  const content = read.root.content;
   return { ok: true, root: { name, prefix, namespace, attributes, content }, doctype, encoding, notes };
 }

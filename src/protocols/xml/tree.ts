@@ -1,5 +1,5 @@
 /**
- * The tree safe-parse.ts returns (fast-xml-parser's object output: local names, attributes under `@_`, mixed text
+ * The tree safe-parse.ts returns (reader.ts, in fast-xml-parser's object shape: local names, attributes under `@_`, mixed text
  * under `#text`) and small total accessors over it. Every accessor takes whatever shape an element came in (a
  * string, an object, or an array when it repeated) so readers never care whether a peer repeated an element the
  * schema says is single, or sent text where the schema wants children (stack.md §3.6: parse leniently).
