@@ -35,12 +35,16 @@ export class GroupCommit {
   run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.running) void this.drain();
+      if (this.running) return;
+      this.running = true;
+      // Wait for the rest of this turn of the event loop: the other messages being handled reach their transaction
+      // in it, and join this group. Without the wait a group is almost always one, since every message's reads
+      // queue for the same connection as the transactions.
+      setImmediate(() => void this.drain());
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.waiting.length > 0) await this.runGroup(this.waiting.splice(0, MAX_GROUP));
     } finally {

@@ -99,6 +99,25 @@ describe('SQLite group commit', () => {
     }
   });
 
+  test('transactions started in one turn of the event loop share a commit (a second connection sees none of them until it)', async () => {
+    const other = new SQLite(file(), { readonly: true });
+    try {
+      const visibleToOthers = () => (other.prepare("select count(*) as n from setting where key like 'shared-%'").get() as { n: number }).n;
+      const seenInside = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          group.run(async (trx) => {
+            await trx.insertInto('setting').values({ key: `shared-${i}`, value: 'v' }).execute();
+            return visibleToOthers();
+          }),
+        ),
+      );
+      assert.deepEqual(seenInside, [0, 0, 0, 0, 0], 'each work ran before any of them was committed');
+      assert.equal(visibleToOthers(), 5);
+    } finally {
+      other.close();
+    }
+  });
+
   test('a work sees the writes of the works grouped before it', async () => {
     const [, read] = await Promise.all([
       group.run((trx) => trx.insertInto('setting').values({ key: 'chain-1', value: 'first' }).execute()),
@@ -116,12 +135,15 @@ describe('SQLite group commit', () => {
       group.run((trx) => sql`insert into child_row (id, parent) values ('c1', 'missing')`.execute(trx)),
       group.run((trx) => sql`insert into parent_row (id) values ('p2')`.execute(trx)),
     ]);
-    // The first runs alone (nothing was waiting) and commits; the other two share a commit that fails.
-    assert.equal(outcomes[0]!.status, 'fulfilled');
-    assert.equal(outcomes[1]!.status, 'rejected');
-    assert.equal(outcomes[2]!.status, 'rejected');
-    assert.match(String((outcomes[2] as PromiseRejectedResult).reason), /FOREIGN KEY/);
+    // All three arrived in one turn of the event loop, so they share one commit, and it fails.
+    for (const outcome of outcomes) {
+      assert.equal(outcome.status, 'rejected');
+      assert.match(String((outcome as PromiseRejectedResult).reason), /FOREIGN KEY/);
+    }
     const parents = await sql<{ id: string }>`select id from parent_row order by id`.execute(handle.db);
-    assert.deepEqual(parents.rows.map((r) => r.id), ['p1']);
+    assert.deepEqual(parents.rows, []);
+    // The group after it is not affected.
+    await group.run((trx) => sql`insert into parent_row (id) values ('p3')`.execute(trx));
+    assert.deepEqual((await sql<{ id: string }>`select id from parent_row`.execute(handle.db)).rows, [{ id: 'p3' }]);
   });
 });
