@@ -71,6 +71,7 @@ export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
+  connection.pragma('temp_store = MEMORY');
   // A checkpoint copies the write-ahead log back into the database file. Left to SQLite, it runs inside whichever
   // commit takes the log past 1000 pages, and that request pays for it (half the cost of a commit under load). A
   // worker thread with its own connection checkpoints instead, beside the requests; a high automatic threshold on

@@ -111,11 +111,23 @@ function wallClock(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
+/**
+ * How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. Offsets change only on quarter
+ * hours (every zone's transitions fall on them), so one answer per zone and quarter hour is kept.
+ */
+const QUARTER_HOUR = 15 * 60 * 1000;
+const offsets = new Map<string, number>();
 function zoneOffset(instant: number, timeZone: string): number {
-  const parts = wallClock(timeZone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
+  const key = `${timeZone} ${Math.floor(instant / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const parts = wallClock(timeZone).formatToParts(instant);
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    offset = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
+    if (offsets.size >= 10_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /** The instant at which the zone's wall clock shows `wall` (given as if it were UTC); DST edges settle on the later offset. */

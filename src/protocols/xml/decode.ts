@@ -56,7 +56,16 @@ function decodeWindows1252(bytes: Uint8Array): string {
   return text;
 }
 
-const hasC1Bytes = (bytes: Uint8Array) => bytes.some((byte) => byte >= 0x80 && byte <= 0x9f);
+function hasC1Bytes(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80 && bytes[i]! <= 0x9f) return true;
+  return false;
+}
+
+/** The same bytes as a Buffer, without copying them (Buffer.from(uint8Array) would copy). */
+const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+
+/** Decoders keep no state between calls with `fatal`, so one serves every message. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function decodeUtf16(bytes: Uint8Array, bigEndian: boolean): string | null {
   if (bytes.length % 2 !== 0) return null;
@@ -71,7 +80,7 @@ function decodeUtf16(bytes: Uint8Array, bigEndian: boolean): string | null {
 
 /** The `encoding` pseudo-attribute of a leading `<?xml …?>` declaration, read as ASCII. */
 function declaredEncoding(bytes: Uint8Array): string | null {
-  const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1');
+  const head = view(bytes.subarray(0, 512)).toString('latin1');
   const declaration = /^\s*<\?xml\s[^?]*\?>/.exec(head)?.[0];
   if (!declaration) return null;
   return /\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(declaration)?.slice(1).find((value) => value !== undefined) ?? null;
@@ -111,7 +120,7 @@ export function decodeXml(input: Uint8Array): DecodeResult {
   switch (encoding) {
     case 'UTF-8': {
       try {
-        return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding, declared, notes };
+        return { ok: true, text: UTF8.decode(bytes), encoding, declared, notes };
       } catch {
         notes.push(`${declared === null ? 'no encoding declared' : `declared ${declared}`} but the bytes are not valid UTF-8: read as Windows-1252`);
         return { ok: true, text: decodeWindows1252(bytes), encoding: 'windows-1252', declared, notes };
@@ -124,7 +133,7 @@ export function decodeXml(input: Uint8Array): DecodeResult {
         notes.push(`declared ${declared} but bytes ${encoding === 'US-ASCII' ? 'above 0x7F' : 'in 0x80–0x9F'} occur: read as Windows-1252`);
         return { ok: true, text: decodeWindows1252(bytes), encoding: 'windows-1252', declared, notes };
       }
-      return { ok: true, text: Buffer.from(bytes).toString('latin1'), encoding, declared, notes };
+      return { ok: true, text: view(bytes).toString('latin1'), encoding, declared, notes };
     }
     case 'windows-1252':
       return { ok: true, text: decodeWindows1252(bytes), encoding, declared, notes };
