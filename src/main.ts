@@ -13,6 +13,8 @@ import { ConfigService } from './app/config-service.ts';
 import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
 import { CirculationService } from './app/circulation-service.ts';
 import { JobService } from './app/job-service.ts';
+import { combineJobs, lendingJobs } from './app/lending-jobs.ts';
+import { DEFAULT_LOAN_PERIOD_DAYS, type LendingAutoResponder, LendingService } from './app/lending-service.ts';
 import { NcipService } from './app/ncip-service.ts';
 import { isIsoPartner, PeerRequester } from './app/peer-requester.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
@@ -24,6 +26,7 @@ import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
 import { type IlliadSimCommandOptions, runCli } from './cli/program.ts';
 import { describeProblem } from './domain/errors.ts';
+import { holdingsSet } from './domain/request/lending-request.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
 import { connectIlliad } from './protocols/illiad/connection.ts';
@@ -50,6 +53,8 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
   const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : isIsoPartner(partner) && peers ? peers : manualAdapter) });
   peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
   const ncip = new NcipService({ ...deps, borrowing });
+  const autoResponder = await lendingAutoResponder(env);
+  const lending = new LendingService({ ...deps, connect: connectPeer, loanPeriodDays: loanPeriodDays(env), ...(autoResponder ? { autoResponder } : {}) });
   return {
     storage,
     config: new ConfigService(deps),
@@ -60,10 +65,39 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     ncip,
     circulation: new CirculationService({ ...deps, borrowing, ncip }),
     peers,
+    lending,
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     close: () => storage.close(),
   };
+}
+
+/** The loan period of what we lend to peers (due dates, renewals): LENDING_LOAN_PERIOD_DAYS, default 28. */
+function loanPeriodDays(env: Env): number {
+  const text = env.LENDING_LOAN_PERIOD_DAYS?.trim();
+  if (!text) return DEFAULT_LOAN_PERIOD_DAYS;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`LENDING_LOAN_PERIOD_DAYS must be a number of days from 1 to 365, not ${JSON.stringify(text)}`);
+  return days;
+}
+
+/**
+ * The lending auto-responder, on when LENDING_HOLDINGS_FILE names a file of our holdings: one identifier (OCLC
+ * number, ISBN, ISSN) per line, `#` starting a comment. Requests for anything not in it are answered Unfilled
+ * (NotHeld) at once.
+ */
+async function lendingAutoResponder(env: Env): Promise<LendingAutoResponder | undefined> {
+  const file = env.LENDING_HOLDINGS_FILE?.trim();
+  if (!file) return undefined;
+  const text = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new Error(`LENDING_HOLDINGS_FILE ${file} cannot be read: ${error.message}`);
+  });
+  return { holdings: holdingsSet(text.split('\n').map((line) => line.replace(/#.*/, '').trim())) };
+}
+
+/** Every job the worker runs for an instance: borrowing (sends, timers, telling partners) and lending (messages to borrowers). */
+export function instanceJobs(instance: Instance) {
+  return combineJobs(borrowingJobs(instance.borrowing), lendingJobs(instance.lending));
 }
 
 function port(env: Env): number {
@@ -103,12 +137,13 @@ export async function serve(given: Env = process.env): Promise<void> {
     transfer: instance.transfer,
     tokens: instance.tokens,
     borrowing: instance.borrowing,
+    lending: instance.lending,
     queues: instance.queues,
     jobs: instance.jobs,
     illiad: instance.illiad,
     circulation: instance.circulation,
     storage: instance.storage,
-    iso18626: createIso18626Responder({ peers: instance.peers, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
+    iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
     ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => log.error({ error }, 'NCIP message failed') }),
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
@@ -119,7 +154,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     clock: systemClock,
     ids: randomIdSource(),
     log: log.child({ component: 'worker' }),
-    ...borrowingJobs(instance.borrowing),
+    ...instanceJobs(instance),
   });
   const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
   const simulator = demo && !env.ILLIAD_URL ? await startDemoIlliad(env, address) : undefined;

@@ -3,6 +3,7 @@ import type { CirculationService } from './circulation-service.ts';
 import type { ConfigService } from './config-service.ts';
 import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
+import type { LendingService } from './lending-service.ts';
 import type { NcipService } from './ncip-service.ts';
 import type { PeerRequester } from './peer-requester.ts';
 import type { QueueService } from './queues.ts';
@@ -23,5 +24,7 @@ export interface Instance {
   readonly ncip: NcipService;
   readonly circulation: CirculationService;
   readonly peers: PeerRequester;
+  /** Lending to peers over ISO 18626. */
+  readonly lending: LendingService;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 /**
- * The port to a peer library over ISO 18626 (issue 6): what borrowing from peers needs, in our terms. The protocol
+ * The port to a peer library over ISO 18626 (issue 6): what borrowing from peers and lending to them need, in our
+ * terms. The protocol
  * adapter (`protocols/iso18626/peer-client.ts`) implements it over HTTP. A peer that cannot be reached (network,
  * timeout, HTTP 5xx) is an InterlendError ILL_ERR_PARTNER_UNAVAILABLE; a peer that answers ERROR is a result.
  */
@@ -32,9 +33,35 @@ export interface OutgoingPeerAction {
   readonly note: string | null;
 }
 
+/** A SupplyingAgencyMessage: what we, lending, tell the borrower about its request. */
+export interface OutgoingSupplierMessage {
+  /** The borrower (requester), from its partner record. */
+  readonly requester: AgencyId;
+  /** Us: the institution's ISIL, else its code. */
+  readonly supplier: AgencyId;
+  /** The borrower's id for the request (requestingAgencyRequestId). */
+  readonly requesterRequestId: string;
+  /** Ours (supplyingAgencyRequestId): the lending request's id. */
+  readonly supplierRequestId: string;
+  /** ISO 18626 reasonForMessage: RequestResponse, StatusChange, Notification, CancelResponse, RenewResponse, StatusRequestResponse. */
+  readonly reasonForMessage: string;
+  /** ISO 18626 status: ExpectToSupply, WillSupply, Loaned, Unfilled, LoanCompleted, Cancelled, … */
+  readonly status: string;
+  readonly answerYesNo: 'Y' | 'N' | null;
+  readonly note: string | null;
+  readonly reasonUnfilled: string | null;
+  /** xs:dateTime, when on loan. */
+  readonly dueDate: string | null;
+  /** When the status changed (statusInfo/lastChange). */
+  readonly lastChange: string;
+  /** What was shipped (deliveryInfo), with Loaned and CopyCompleted. */
+  readonly delivery: { readonly dateSent: string; readonly itemId: string | null; readonly sentVia: string | null; readonly loanCondition: string | null } | null;
+}
+
 export interface PeerConnection {
   sendRequest(message: OutgoingPeerRequest): Promise<PeerConfirmation>;
   sendAction(message: OutgoingPeerAction): Promise<PeerConfirmation>;
+  sendSupplierMessage(message: OutgoingSupplierMessage): Promise<PeerConfirmation>;
 }
 
 /**

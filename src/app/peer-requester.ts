@@ -3,23 +3,19 @@
  * rota entry's peer, and what the peer's SupplyingAgencyMessages do to the request. A peer acts only on its own
  * rota entry: a message from another supplier, or about a request it does not have, is refused.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { resolveEnv, type Env } from '../domain/config/env-refs.ts';
 import type { Partner } from '../domain/config/partner.ts';
-import { Secret } from '../domain/config/secret.ts';
 import { InterlendError, problemError } from '../domain/errors.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { BorrowingService } from './borrowing-service.ts';
 import { ConfigCache } from './config-snapshot.ts';
+import { carriesSecret, isIsoPartner, type IsoPartner, isoPartnerBySymbol, ourAgencyId, SHARED_SECRET_HEADER, secretOf } from './peer-auth.ts';
 import type { PeerConnector } from './peer-connection.ts';
 import type { PartnerAdapter, PartnerAnswer, SendResult, Storage } from './ports.ts';
 
-type IsoPartner = Extract<Partner, { profileType: 'ISO18626' }>;
+export { isIsoPartner, SHARED_SECRET_HEADER };
 
 /** A SupplyingAgencyMessage, as the protocol edge read it. */
-/** The header a peer with a shared secret sends it in, both ways (our messages to it carry it too). */
-export const SHARED_SECRET_HEADER = 'x-iso18626-shared-secret';
-
 export interface SupplierMessage {
   /** The shared-secret header as received, if any. */
   readonly sharedSecret?: string | null;
@@ -56,11 +52,16 @@ const TOLD_AS: Readonly<Record<string, string>> = {
   cancel: 'Cancel',
   'patron-cancel': 'Cancel',
   'cancel-partner': 'Cancel',
+  // A conditional offer is accepted with a Notification and refused with a Cancel (protocols.md §8.2).
+  'accept-condition': 'Notification',
+  'refuse-condition': 'Cancel',
 };
 
-export function isIsoPartner(partner: Partner): partner is IsoPartner {
-  return partner.profileType === 'ISO18626';
-}
+/**
+ * What the note of a told action says. Accepting a condition answers the lender's "please respond ACCEPT or
+ * REJECT" (the Alma/crosslink wording, protocols.md §3.2), which is what an Interlend lender reads too.
+ */
+const noteFor = (action: string, note: string | null): string | null => (action === 'accept-condition' ? `ACCEPT${note ? `: ${note}` : ''}` : note);
 
 export class PeerRequester implements PartnerAdapter {
   private readonly configCache = new ConfigCache();
@@ -107,7 +108,7 @@ export class PeerRequester implements PartnerAdapter {
         requester: await this.requester(),
         supplier: { type: partner.iso18626.agencyIdType, value: partner.iso18626.agencyIdValue },
         action: isoAction,
-        note,
+        note: noteFor(action, note),
       });
       if (!confirmation.ok) calls.push(`${partner.code} refused ${isoAction}: ${confirmation.errorType}${confirmation.errorValue ? ` (${confirmation.errorValue})` : ''}`);
       return { calls };
@@ -119,24 +120,18 @@ export class PeerRequester implements PartnerAdapter {
 
   /** The partner's shared secret to send, when it has one and it is set. */
   private secretOf(partner: IsoPartner): string | undefined {
-    const stored = partner.iso18626.sharedSecret;
-    return stored instanceof Secret ? stored.reveal(this.deps.env) : undefined;
+    return secretOf(partner, this.deps.env);
   }
 
   /** The configured address of the peer that calls itself `agencyIdValue` (for telling which vendor it runs). */
   async peerAddress(agencyIdValue: string | null | undefined): Promise<string | undefined> {
-    if (!agencyIdValue) return undefined;
-    const wanted = agencyIdValue.toLowerCase();
-    for (const partner of (await this.configCache.get(this.deps.storage.read)).partners.values()) {
-      if (isIsoPartner(partner) && partner.iso18626.agencyIdValue.toLowerCase() === wanted) return resolveEnv(partner.iso18626.url, this.deps.env).value ?? partner.iso18626.url;
-    }
-    return undefined;
+    const partner = isoPartnerBySymbol((await this.configCache.get(this.deps.storage.read)).partners.values(), agencyIdValue);
+    return partner && (resolveEnv(partner.iso18626.url, this.deps.env).value ?? partner.iso18626.url);
   }
 
   /** Us, as peers know us: the institution's ISIL, else its code. */
   private async requester(): Promise<{ type: string; value: string }> {
-    const institution = (await this.configCache.get(this.deps.storage.read)).institution;
-    return { type: 'ISIL', value: institution?.isil ?? institution?.code ?? 'INTERLEND' };
+    return ourAgencyId((await this.configCache.get(this.deps.storage.read)).institution);
   }
 
   /**
@@ -153,26 +148,20 @@ export class PeerRequester implements PartnerAdapter {
     if (entry === null || !partner || !isIsoPartner(partner) || partner.iso18626.agencyIdValue.toLowerCase() !== sender) {
       throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'header.supplyingAgencyId', message: `${message.supplier?.value ?? '(none)'} is not the supplier request ${request.id} is with now` }]);
     }
-    const stored = partner.iso18626.sharedSecret;
     // Fail closed: a secret whose variable is unset refuses every message until it is set.
-    if (stored instanceof Secret && !sameSecret(stored.reveal(this.deps.env) ?? '', message.sharedSecret ?? '')) {
+    if (!carriesSecret(partner, this.deps.env, message.sharedSecret)) {
       throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: SHARED_SECRET_HEADER, message: `the message does not carry ${partner.code}'s shared secret` }]);
     }
     const action = message.status ? STATUS_ACTIONS[message.status] : undefined;
     const why = [message.reasonUnfilled ?? message.reasonRetry, message.note].filter(Boolean).join(': ') || undefined;
     if (action) {
-      const applied = await this.deps.borrowing.answer(request.id, entry, { action, ...(why ? { reason: why } : {}) });
+      // The lender's due date (with Loaned) goes into the history with the step, so staff see when it is due back.
+      const reason = [why, message.dueDate ? `due ${message.dueDate}` : undefined].filter(Boolean).join('; ') || undefined;
+      const applied = await this.deps.borrowing.answer(request.id, entry, { action, ...(reason ? { reason } : {}) });
       if (applied) return request.id;
     }
     const said = `${partner.code} says ${message.status ?? '(no status)'}${message.reasonForMessage ? ` (${message.reasonForMessage})` : ''}${why ? `: ${why}` : ''}${message.dueDate ? `, due ${message.dueDate}` : ''}`;
     await this.deps.borrowing.partnerNote(request.id, entry, said);
     return request.id;
   }
-}
-
-/** Compares secrets in time that does not depend on where they differ; an empty expected secret matches nothing. */
-function sameSecret(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length > 0 && a.length === b.length && timingSafeEqual(a, b);
 }

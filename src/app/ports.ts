@@ -6,7 +6,8 @@ import type { Partner } from '../domain/config/partner.ts';
 import type { RotaRule } from '../domain/config/rota-rule.ts';
 import type { Hold, HoldStatus, Item, ItemStatus, Loan, LoanStatus } from '../domain/circulation/circulation.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
-import type { BorrowingStatus } from '../domain/request/state-model.ts';
+import type { LendingRequest } from '../domain/request/lending-request.ts';
+import type { BorrowingStatus, LendingStatus } from '../domain/request/state-model.ts';
 
 export interface Clock {
   /** Now, as ISO-8601 UTC text. */
@@ -208,6 +209,38 @@ export interface BorrowingRequestRepository {
   history(requestId: string): Promise<HistoryEntry[]>;
 }
 
+/** One line of a lending request's history: the same shape as a borrowing request's, in the lending statuses. */
+export interface LendingHistoryEntry extends Omit<HistoryEntry, 'fromStatus' | 'toStatus'> {
+  readonly fromStatus: LendingStatus | null;
+  readonly toStatus: LendingStatus;
+}
+
+export interface LendingListQuery {
+  readonly limit: number;
+  readonly offset: number;
+  readonly statuses?: readonly LendingStatus[];
+  /** The requesting partner's code. */
+  readonly requester?: string;
+}
+
+export interface LendingRequestRepository {
+  /**
+   * Adds the request unless the requester already has one with its requesterRequestId (the pair is unique):
+   * returns whether it was added. Never fails on that conflict, so the caller's transaction stays usable.
+   */
+  insert(request: LendingRequest): Promise<boolean>;
+  /** Saves when the stored version is `request.version - 1`; false when someone else saved first. */
+  update(request: LendingRequest): Promise<boolean>;
+  get(id: string): Promise<LendingRequest | undefined>;
+  /** The request a requester (its agency id value, as configured on its partner) knows by its own id. */
+  byRequester(agencyIdValue: string, requesterRequestId: string): Promise<LendingRequest | undefined>;
+  list(query: LendingListQuery): Promise<Page<LendingRequest>>;
+  countByStatus(): Promise<Partial<Record<LendingStatus, number>>>;
+  /** Appends to the history in the order given, as written by the save that gave the request `version`. */
+  addHistory(entries: readonly LendingHistoryEntry[], version: number): Promise<void>;
+  history(requestId: string): Promise<LendingHistoryEntry[]>;
+}
+
 /** What a partner said to a request, in the state model's actions. */
 export interface PartnerAnswer {
   readonly action: 'reject' | 'will-supply' | 'conditional' | 'shipped-physically' | 'shipped-digitally' | 'partner-cancelled' | 'complete' | 'exported' | 'export-failed' | 'send-failed';
@@ -329,6 +362,7 @@ export interface Repositories {
   configVersion(): Promise<string>;
   readonly jobs: JobRepository;
   readonly borrowing: BorrowingRequestRepository;
+  readonly lending: LendingRequestRepository;
   readonly ruleSets: RuleSetRepository;
   readonly partnerAlerts: PartnerAlertRepository;
   readonly circulation: CirculationRepository;

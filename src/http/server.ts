@@ -10,6 +10,7 @@ import type { BorrowingService } from '../app/borrowing-service.ts';
 import type { ConfigTransfer } from '../app/config-transfer.ts';
 import type { CirculationService } from '../app/circulation-service.ts';
 import type { IlliadExporter } from '../app/illiad-export.ts';
+import type { LendingService } from '../app/lending-service.ts';
 import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
@@ -21,6 +22,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { configObjectRoutes } from './routes/config-objects.ts';
 import { circulationRoutes } from './routes/circulation.ts';
 import { type Iso18626Endpoint, iso18626Routes } from './routes/iso18626.ts';
+import { lendingRoutes } from './routes/lending.ts';
 import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -30,6 +32,8 @@ export interface ServerDeps {
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
   readonly borrowing: BorrowingService;
+  /** Lending to peers over ISO 18626 (issue 6). */
+  readonly lending: LendingService;
   readonly queues: QueueService;
   readonly jobs: JobService;
   /** The ILLiad export, for the identity dry run. */
@@ -89,6 +93,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     configObjectRoutes(api, deps.config);
     adminRoutes(api, deps);
     requestRoutes(api, deps);
+    lendingRoutes(api, deps);
     partnerRoutes(api, deps);
     circulationRoutes(api, deps);
   });

@@ -9,6 +9,7 @@ import { circulationRepository, ncipMessageRepository } from './circulation-repo
 import { bumpConfigVersion, CONFIG_VERSION_KEY, configRepository } from './config-repository.ts';
 import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
+import { lendingRepository } from './lending-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
 import type { ApiTokenRow, Database } from './schema.ts';
 
@@ -149,6 +150,7 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     },
     jobs: jobRepository(db, dialect),
     borrowing: borrowingRepository(db),
+    lending: lendingRepository(db),
     circulation: circulationRepository(db),
     ncipMessages: ncipMessageRepository(db),
     partnerAlerts: {

@@ -102,6 +102,24 @@ export interface RequestHistoryRow {
   partner: string | null;
 }
 
+export interface LendingRequestRow {
+  id: string;
+  status: string;
+  /** The requesting partner's code. */
+  requester: string;
+  /** Its agency id value (symbol); unique together with requester_request_id. */
+  requester_symbol: string;
+  requester_request_id: string;
+  /** The whole lending request as JSON (citation, due date, conditions, the outbox of messages to the borrower). */
+  data: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A lending request's history: the shape of request_history, in its own table (see migration 0007). */
+export type LendingHistoryRow = RequestHistoryRow;
+
 export interface RuleSetRow {
   /** SHA-256 of `rules`. */
   id: string;
@@ -189,6 +207,8 @@ export interface Database {
   setting: SettingRow;
   borrowing_request: BorrowingRequestRow;
   request_history: RequestHistoryRow;
+  lending_request: LendingRequestRow;
+  lending_history: LendingHistoryRow;
   rule_set: RuleSetRow;
   partner_alert: PartnerAlertRow;
   item: ItemRow;

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { BorrowingService } from '../../src/app/borrowing-service.ts';
 import { ConfigService } from '../../src/app/config-service.ts';
 import { JobService } from '../../src/app/job-service.ts';
+import { LendingService } from '../../src/app/lending-service.ts';
 import { manualAdapter } from '../../src/app/partner-adapters.ts';
 import { QueueService } from '../../src/app/queues.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
@@ -55,6 +56,7 @@ describe('secrets never leave the server', () => {
       transfer: new ConfigTransfer(deps),
       tokens,
       borrowing,
+      lending: new LendingService({ ...deps, connect: connectPeer }),
       queues: new QueueService(deps),
       jobs: new JobService(deps),
       illiad: new IlliadExporter({ ...deps, connect: connectIlliad }),

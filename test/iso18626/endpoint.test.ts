@@ -1,6 +1,8 @@
 /**
  * `POST /iso18626` (issue 6): every shared sample gets a confirmation (valid against the v1.2 schema) or a 400,
- * never a 5xx; a peer's SupplyingAgencyMessage moves our request, and only the peer that has it may.
+ * never a 5xx; a peer's SupplyingAgencyMessage moves our request, and only the peer that has it may. The samples'
+ * Requests come from agencies we do not know, so they are refused; with their senders configured as partners we
+ * lend to, they become lending requests (the supplier side is tested whole in lending.test.ts).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildIso18626 } from '../../src/protocols/iso18626/build.ts';
 import type { Iso18626SupplyingAgencyMessage } from '../../src/protocols/iso18626/messages.ts';
 import { parseIso18626 } from '../../src/protocols/iso18626/parse.ts';
-import type { TestApp } from '../support/app.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
 import { iso18626Schema, ISO18626_SAMPLES_URL } from '../support/iso18626-xsd.ts';
 import { guideApp } from '../support/ncip.ts';
 
@@ -90,5 +92,52 @@ describe('the ISO 18626 endpoint', () => {
     assert.deepEqual(await status((await post(sam(created.id, symbol, 'WillSupply'), { 'x-iso18626-shared-secret': 'peer-secret-123' })).body), ['OK', null]);
     assert.equal((await app.call('GET', `/api/v1/borrowing-requests/${created.id}`)).json().status, 'WILL_SUPPLY');
     assert.ok(!JSON.stringify((await app.call('GET', `/api/v1/partners/${code}`)).json()).includes('peer-secret-123'), 'the secret is never shown');
+  });
+});
+
+describe('the shared samples, from partners we lend to', () => {
+  let app: TestApp;
+  // Compiled in before(): the suite above disposes the schema it shares with this one (xsd() keeps one per process).
+  let schema: ReturnType<typeof iso18626Schema>;
+  // We are BROKER (the supplier the crosslink and illmock samples address; no ISIL, so our code is our symbol),
+  // and the samples' requesters are our partners.
+  const senders = ['REQ', 'MILL', 'SLNP_ONE', 'agencyIdValue1', 'agencyIdValue_holder'];
+  const config = [
+    'version: 1',
+    'institution: { code: BROKER, name: Broker Library, ncipAgencyId: BROKER, defaultPickupLibrary: MAIN }',
+    'libraries: [{ code: MAIN, name: Main, isResourceSharing: true, isPickup: true }]',
+    'partners:',
+    ...senders.map((symbol, i) => `  - { code: P${i}, name: Sender ${symbol}, profileType: ISO18626, supportsLending: true, iso18626: { url: "http://127.0.0.1:9/iso18626", agencyIdValue: ${symbol} } }`),
+  ].join('\n');
+  before(async () => {
+    schema = iso18626Schema();
+    app = await createTestApp('sqlite', {});
+    await app.transfer.importYaml(config);
+  });
+  after(async () => {
+    schema.dispose();
+    await app.close();
+  });
+  const post = async (file: string) => {
+    const response = await app.app.inject({ method: 'POST', url: '/iso18626', payload: readFileSync(new URL(file, ISO18626_SAMPLES_URL)), headers: { 'content-type': 'application/xml' } });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(schema.validate(response.body), [], response.body);
+    const parsed = parseIso18626(Buffer.from(response.body));
+    assert.ok(parsed.ok && parsed.message.kind === 'requestConfirmation');
+    return parsed.message.kind === 'requestConfirmation' ? [parsed.message.header.messageStatus, parsed.message.errorData?.errorValue ?? null] : [];
+  };
+
+  test('the Requests addressed to us become lending requests, once each; the others are refused as addressed elsewhere', async () => {
+    const ours = ['crosslink_request-patronrequest-retry-cost-scenario.xml', 'crosslink_request-patronrequest-willsupply-loaned.xml', 'illmock_request-renew-scenario-tag0-prefix.xml'];
+    for (const file of ours) assert.deepEqual(await post(file), ['OK', null], file);
+    for (const file of ours) assert.deepEqual(await post(file), ['OK', null], `${file} again: an exact repeat`);
+    const lent = (await app.call('GET', '/api/v1/lending-requests?status=CREATED')).json();
+    assert.equal(lent.total, 3);
+    const renew = lent.items.find((r: { requesterRequestId: string }) => r.requesterRequestId === 'js-test-1017');
+    assert.deepEqual([renew.requester.partner, renew.citation.supplierUniqueRecordId, renew.citation.isbn], ['P0', 'LOANED_OVERDUE', '1983']);
+    const [status, value] = await post('reshare_request-v1_1-case1.xml');
+    assert.equal(status, 'ERROR');
+    assert.match(String(value), /supplyingAgencyId: TEMPLEI is not this library \(BROKER\)/);
+    assert.deepEqual(app.faults, []);
   });
 });

@@ -29,6 +29,13 @@ test("Alma's conditions in a Notification with an empty status are a conditional
   assert.equal(normaliseSupplierMessage(sam(null, { reasonForMessage: 'Notification', note: 'hello' }), 'alma').statusInfo.status, null, 'other notes stay notes');
 });
 
+test('an Interlend lender (any vendor) makes its conditional offer the same way: a Notification ExpectToSupply with that note', () => {
+  const offer = sam('ExpectToSupply', { reasonForMessage: 'Notification', note: 'Conditions pending approval, please respond ACCEPT or REJECT. Conditions: library use only' });
+  const shimmed = normaliseSupplierMessage(offer, 'other');
+  assert.deepEqual([shimmed.statusInfo.status, shimmed.messageInfo.reasonRetry], ['RetryPossible', 'LoanCondition']);
+  assert.equal(normaliseSupplierMessage(sam('ExpectToSupply', { reasonForMessage: 'RequestResponse', note: 'Conditions pending approval' }), 'other').statusInfo.status, 'ExpectToSupply', 'only a Notification');
+});
+
 test("ReShare's sequence markers leave the note; a DUPLICATE note is an Unfilled for every vendor", () => {
   assert.equal(normaliseSupplierMessage(sam('WillSupply', { note: '#seq:3# We will send it' }), 'reshare').messageInfo.note, 'We will send it');
   assert.equal(normaliseSupplierMessage(sam('WillSupply', { note: '#seq:3# We will send it' }), 'other').messageInfo.note, '#seq:3# We will send it', 'only for ReShare');

@@ -1,6 +1,9 @@
 /** A whole Interlend (storage, use cases, HTTP server without a socket) on a fresh test database. */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { borrowingJobs } from '../../src/app/borrowing-jobs.ts';
+import { combineJobs, lendingJobs } from '../../src/app/lending-jobs.ts';
+import { LendingService } from '../../src/app/lending-service.ts';
+import { holdingsSet } from '../../src/domain/request/lending-request.ts';
 import { BorrowingService } from '../../src/app/borrowing-service.ts';
 import { exportsThroughApi, IlliadExporter } from '../../src/app/illiad-export.ts';
 import { ConfigService } from '../../src/app/config-service.ts';
@@ -31,6 +34,7 @@ export interface TestApp {
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
   readonly borrowing: BorrowingService;
+  readonly lending: LendingService;
   readonly clock: FakeClock;
   /** Scripted answers per partner code, taken in order (a missing answer: the partner stays silent). */
   readonly script: Map<string, (PartnerAnswer | undefined)[]>;
@@ -55,6 +59,8 @@ export interface TestAppOptions {
   readonly illiadCallTimeoutMs?: number;
   /** ISO 18626 partners get our real Request (to their configured address) instead of the script. */
   readonly peers?: boolean;
+  /** Our holdings: with them, the lending auto-responder answers Requests for anything else Unfilled (NotHeld). */
+  readonly lendingHoldings?: readonly string[];
 }
 
 export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -84,12 +90,14 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
   const ncip = new NcipService({ ...deps, borrowing });
   const circulation = new CirculationService({ ...deps, borrowing, ncip });
+  // Lending always goes through the real ISO 18626 client: a test that does not listen never has a lending request.
+  const lending = new LendingService({ ...deps, connect: connectPeer, ...(options.lendingHoldings ? { autoResponder: { holdings: holdingsSet(options.lendingHoldings) } } : {}) });
   const worker = createWorker({
     storage,
     clock,
     workerId: 'test-worker',
     random: () => 0.5,
-    ...borrowingJobs(borrowing),
+    ...combineJobs(borrowingJobs(borrowing), lendingJobs(lending)),
   });
   const tokenFor = {} as Record<Role, string>;
   for (const role of ['admin', 'partners-manager', 'operator', 'read-only'] as const) {
@@ -100,12 +108,13 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     transfer,
     tokens,
     borrowing,
+    lending,
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     illiad,
     circulation,
     storage,
-    iso18626: createIso18626Responder({ peers, onFault: (error) => faults.push(error) }),
+    iso18626: createIso18626Responder({ peers, lending, onFault: (error) => faults.push(error) }),
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo: async () => false },
@@ -117,6 +126,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     transfer,
     tokens,
     borrowing,
+    lending,
     clock,
     script,
     sent,

@@ -66,7 +66,7 @@ export interface Transition<S extends string> {
   readonly needsReason?: boolean;
   /**
    * When staff do it, the partner that has the request is told (an ISO 18626 RequestingAgencyMessage: Received,
-   * ShippedReturn, Cancel); partners without a protocol for it are not.
+   * ShippedReturn, Cancel, Renew, a Notification accepting a condition); partners without a protocol for it are not.
    */
   readonly tellsPartner?: boolean;
   readonly description: string;
@@ -104,8 +104,17 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
     { action: 'relocate', from: ['LOCATE_FAILED', 'EXPIRED'], to: 'LOCATE_IN_PROCESS', by: ['staff'], description: 'build the rota again from the current rules' },
     { action: 'will-supply', from: ['REQUEST_SENT_TO_PARTNER'], to: 'WILL_SUPPLY', by: ['partner'], description: 'the partner will supply' },
     { action: 'conditional', from: ['REQUEST_SENT_TO_PARTNER', 'WILL_SUPPLY'], to: 'CONDITIONAL', by: ['partner'], description: 'the partner supplies on a condition; staff accept or refuse' },
-    { action: 'accept-condition', from: ['CONDITIONAL'], to: 'WILL_SUPPLY', by: ['staff'], description: 'staff accept the condition' },
-    { action: 'refuse-condition', from: ['CONDITIONAL'], to: 'NEXT_PARTNER', by: ['staff'], needsReason: true, description: 'staff refuse the condition; the next partner gets the request' },
+    // The lender hears the answer (protocols.md §8.2: the requester accepts with a Notification, rejects with a Cancel).
+    { action: 'accept-condition', from: ['CONDITIONAL'], to: 'WILL_SUPPLY', by: ['staff'], tellsPartner: true, description: 'staff accept the condition' },
+    {
+      action: 'refuse-condition',
+      from: ['CONDITIONAL'],
+      to: 'NEXT_PARTNER',
+      by: ['staff'],
+      needsReason: true,
+      tellsPartner: true,
+      description: 'staff refuse the condition; the next partner gets the request',
+    },
     { action: 'reject', from: WITH_PARTNER, to: 'NEXT_PARTNER', by: ['partner'], description: 'the partner cannot supply; the next partner gets the request' },
     { action: 'no-answer', from: ['REQUEST_SENT_TO_PARTNER'], to: 'NEXT_PARTNER', by: ['system'], description: 'the partner did not answer in time; the next partner gets the request' },
     { action: 'cancel-partner', from: WITH_PARTNER, to: 'NEXT_PARTNER', by: ['staff'], needsReason: true, tellsPartner: true, description: 'staff take the request from this partner; the next partner gets it' },
@@ -135,24 +144,38 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
   ],
 };
 
+/**
+ * The supplier side (issue 6, lending to peers over ISO 18626; protocols.md §3.3 and §4 name the same steps in
+ * crosslink's and ReShare's responder models). Staff answer the borrower's Request; the borrower's
+ * RequestingAgencyMessages are the `partner` transitions (Received, ShippedReturn, Cancel, Renew, a Notification
+ * accepting our conditions). What each transition tells the borrower is in src/app/lending-service.ts.
+ */
+const LENDING_OPEN_BEFORE_SHIPPING: LendingStatus[] = ['CREATED', 'BEING_PROCESSED', 'WILL_SUPPLY', 'CONDITIONAL'];
+const LENDING_OUT: LendingStatus[] = ['SHIPPED_PHYSICALLY', 'RECEIVED_BY_PARTNER'];
+
 export const LENDING_MODEL: StateModel<LendingStatus> = {
   statuses: LENDING_STATUS.values,
   initial: 'CREATED',
   terminal: ['REQUEST_COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED'],
-  needsAttention: ['CREATED', 'CONDITIONAL'],
+  // RETURNED_BY_PARTNER: the item is on its way back, and staff check it in when it arrives.
+  needsAttention: ['CREATED', 'CONDITIONAL', 'RETURNED_BY_PARTNER'],
   transitions: [
     { action: 'process', from: ['CREATED'], to: 'BEING_PROCESSED', by: ['staff', 'system'], description: 'staff look for the item' },
     { action: 'will-supply', from: ['CREATED', 'BEING_PROCESSED'], to: 'WILL_SUPPLY', by: ['staff', 'system'], description: 'we will supply' },
-    { action: 'conditional', from: ['CREATED', 'BEING_PROCESSED', 'WILL_SUPPLY'], to: 'CONDITIONAL', by: ['staff'], needsReason: true, description: 'we supply on a condition' },
+    { action: 'conditional', from: ['CREATED', 'BEING_PROCESSED', 'WILL_SUPPLY'], to: 'CONDITIONAL', by: ['staff'], needsReason: true, description: 'we supply on a condition (the reason says which)' },
     { action: 'condition-accepted', from: ['CONDITIONAL'], to: 'WILL_SUPPLY', by: ['partner'], description: 'the borrower accepted the condition' },
-    { action: 'reject', from: ['CREATED', 'BEING_PROCESSED', 'WILL_SUPPLY', 'CONDITIONAL'], to: 'REJECTED', by: ['staff', 'system'], needsReason: true, description: 'we cannot supply' },
-    { action: 'ship-physically', from: ['WILL_SUPPLY', 'BEING_PROCESSED'], to: 'SHIPPED_PHYSICALLY', by: ['staff'], description: 'the item is shipped' },
-    { action: 'ship-digitally', from: ['WILL_SUPPLY', 'BEING_PROCESSED'], to: 'SHIPPED_DIGITALLY', by: ['staff'], description: 'a copy is sent' },
+    { action: 'reject', from: LENDING_OPEN_BEFORE_SHIPPING, to: 'REJECTED', by: ['staff', 'system'], needsReason: true, description: 'we cannot supply' },
+    // From Created too: a lender may ship at once (ISO 18626 allows Loaned as the first answer).
+    { action: 'ship-physically', from: ['CREATED', 'BEING_PROCESSED', 'WILL_SUPPLY'], to: 'SHIPPED_PHYSICALLY', by: ['staff'], description: 'the item is shipped, with its due date' },
+    { action: 'ship-digitally', from: ['CREATED', 'BEING_PROCESSED', 'WILL_SUPPLY'], to: 'SHIPPED_DIGITALLY', by: ['staff'], description: 'a copy is sent' },
     { action: 'received', from: ['SHIPPED_PHYSICALLY'], to: 'RECEIVED_BY_PARTNER', by: ['partner'], description: 'the borrower has the item' },
-    { action: 'returned', from: ['RECEIVED_BY_PARTNER', 'SHIPPED_PHYSICALLY'], to: 'RETURNED_BY_PARTNER', by: ['partner'], description: 'the borrower shipped it back' },
-    { action: 'check-in', from: ['RETURNED_BY_PARTNER'], to: 'REQUEST_COMPLETED', by: ['staff'], description: 'the item is back on our shelf' },
+    // A Renew shows that the borrower has the item, so a renewal before its Received lands in Received by partner too.
+    { action: 'renew', from: LENDING_OUT, to: 'RECEIVED_BY_PARTNER', by: ['partner'], description: 'the borrower asked for more time and got a new due date' },
+    { action: 'returned', from: LENDING_OUT, to: 'RETURNED_BY_PARTNER', by: ['partner'], description: 'the borrower shipped it back' },
+    // Also without the borrower's ShippedReturn: the item is on our desk, whatever the borrower said or forgot to say.
+    { action: 'check-in', from: [...LENDING_OUT, 'RETURNED_BY_PARTNER'], to: 'REQUEST_COMPLETED', by: ['staff'], description: 'the item is back on our shelf' },
     { action: 'complete', from: ['SHIPPED_DIGITALLY'], to: 'REQUEST_COMPLETED', by: ['staff', 'system'], description: 'nothing more to do' },
-    { action: 'cancel', from: ['CREATED', 'BEING_PROCESSED', 'WILL_SUPPLY', 'CONDITIONAL'], to: 'CANCELLED', by: ['partner', 'staff'], description: 'the borrower cancelled' },
+    { action: 'cancel', from: LENDING_OPEN_BEFORE_SHIPPING, to: 'CANCELLED', by: ['partner', 'staff'], description: 'the borrower cancelled (or we did)' },
     { action: 'expire', from: ['CREATED', 'BEING_PROCESSED'], to: 'EXPIRED', by: ['system'], description: 'we did not answer in time' },
   ],
 };

@@ -1,13 +1,14 @@
 /**
- * Sending our Request to a peer (ISO 18626 requester side; implements the app's PeerConnector): the borrowing
- * request as an ISO 18626 v1.2 Request, POSTed as XML; the RequestConfirmation read back. Network errors, timeouts
- * and 5xx are ILL_ERR_PARTNER_UNAVAILABLE (the send job retries); an ERROR confirmation is the peer's refusal.
+ * Talking to a peer (implements the app's PeerConnector): as requester, the borrowing request as an ISO 18626 v1.2
+ * Request and our RequestingAgencyMessages; as supplier, our SupplyingAgencyMessages about a lending request. Each
+ * is POSTed as XML and the matching confirmation read back. Network errors, timeouts and 5xx are
+ * ILL_ERR_PARTNER_UNAVAILABLE (the job retries); an ERROR confirmation is the peer's refusal.
  */
-import type { OutgoingPeerRequest, PeerConfirmation, PeerConnector } from '../../app/peer-connection.ts';
+import type { OutgoingPeerRequest, OutgoingSupplierMessage, PeerConfirmation, PeerConnector } from '../../app/peer-connection.ts';
 import { SHARED_SECRET_HEADER } from '../../app/peer-requester.ts';
 import { InterlendError } from '../../domain/errors.ts';
 import { buildIso18626 } from './build.ts';
-import type { Iso18626Confirmation, Iso18626ConfirmationKind, Iso18626Identifier, Iso18626Request } from './messages.ts';
+import type { Iso18626Confirmation, Iso18626ConfirmationKind, Iso18626Identifier, Iso18626Request, Iso18626SupplyingAgencyMessage } from './messages.ts';
 import { parseIso18626 } from './parse.ts';
 
 export const PEER_CALL_TIMEOUT_MS = 15_000;
@@ -73,6 +74,47 @@ export function requestMessage(message: OutgoingPeerRequest, now: Date): Iso1862
 }
 
 /**
+ * What we say as supplier, as an ISO 18626 v1.2 SupplyingAgencyMessage. `deliveryInfo` only with a shipment
+ * (dateSent is required in it); a Loaned item goes by Mail unless staff said otherwise, and its loan conditions go
+ * in `loanCondition` as well as in the note of the conditional offer that came before.
+ */
+export function supplierMessage(message: OutgoingSupplierMessage, now: Date): Iso18626SupplyingAgencyMessage {
+  const delivery = message.delivery;
+  return {
+    kind: 'supplyingAgencyMessage',
+    header: {
+      supplyingAgencyId: message.supplier,
+      requestingAgencyId: message.requester,
+      multipleItemRequestId: null,
+      timestamp: now.toISOString(),
+      requestingAgencyRequestId: message.requesterRequestId,
+      supplyingAgencyRequestId: message.supplierRequestId,
+    },
+    messageInfo: {
+      reasonForMessage: message.reasonForMessage,
+      answerYesNo: message.answerYesNo,
+      note: message.note,
+      reasonUnfilled: message.reasonUnfilled,
+      reasonRetry: null,
+      offeredCosts: null,
+      retryAfter: null,
+      retryBefore: null,
+    },
+    statusInfo: { status: message.status, expectedDeliveryDate: null, dueDate: message.dueDate, lastChange: message.lastChange },
+    deliveryInfo: delivery && {
+      dateSent: delivery.dateSent,
+      itemId: delivery.itemId,
+      sentVia: delivery.sentVia,
+      sentToPatron: null,
+      loanCondition: delivery.loanCondition,
+      deliveredFormat: null,
+      deliveryCosts: null,
+    },
+    returnInfo: null,
+  };
+}
+
+/**
  * POSTs one message and reads the confirmation of the expected kind: OK or ERROR. Network errors, timeouts, 5xx
  * and an answer that is not that confirmation are ILL_ERR_PARTNER_UNAVAILABLE.
  */
@@ -133,6 +175,15 @@ export const connectPeer: PeerConnector = (url, options) => ({
       }),
       'requestingAgencyMessageConfirmation',
       `${message.action} to ${message.supplier.value}`,
+      options.onCall,
+      options.sharedSecret,
+    ),
+  sendSupplierMessage: (message) =>
+    exchange(
+      url,
+      buildIso18626(supplierMessage(message, new Date())),
+      'supplyingAgencyMessageConfirmation',
+      `${message.reasonForMessage} ${message.status}${message.answerYesNo ? ` ${message.answerYesNo}` : ''} to ${message.requester.value}`,
       options.onCall,
       options.sharedSecret,
     ),

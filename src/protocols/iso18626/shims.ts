@@ -30,9 +30,11 @@ const stripReShareSequence: Shim = (m) => (m.messageInfo.note?.includes('#seq:')
 
 /**
  * Alma puts loan conditions in a Notification's note ("Conditions pending approval, please respond ACCEPT or
- * REJECT"), with an empty status: that is a conditional offer, RetryPossible for us (staff accept or refuse).
+ * REJECT", crosslink's wording, protocols.md §3.2), with an empty status: that is a conditional offer,
+ * RetryPossible for us (staff accept or refuse). Interlend lenders make their conditional offers the same way
+ * (src/app/lending-service.ts, with status ExpectToSupply), and other vendors may too, so this runs for all.
  */
-const almaConditions: Shim = (m) =>
+const conditionsNote: Shim = (m) =>
   m.messageInfo.reasonForMessage === 'Notification' && /conditions pending approval/i.test(m.messageInfo.note ?? '')
     ? withInfo(m, { reasonRetry: m.messageInfo.reasonRetry ?? 'LoanCondition' }, { status: 'RetryPossible' })
     : m;
@@ -42,12 +44,12 @@ const duplicateNote: Shim = (m) =>
   m.statusInfo.status === 'Unfilled' && !m.messageInfo.reasonUnfilled && /\bDUPLICATE/i.test(m.messageInfo.note ?? '') ? withInfo(m, { reasonUnfilled: 'Duplicate' }) : m;
 
 const SHIMS: Readonly<Record<PeerVendor, readonly Shim[]>> = {
-  alma: [almaConditions],
+  alma: [],
   reshare: [stripReShareSequence],
   illiad: [],
   other: [],
 };
-const FOR_ALL: readonly Shim[] = [duplicateNote];
+const FOR_ALL: readonly Shim[] = [conditionsNote, duplicateNote];
 
 export function normaliseSupplierMessage(message: Sam, vendor: PeerVendor): Sam {
   return [...SHIMS[vendor], ...FOR_ALL].reduce((m, shim) => shim(m), message);

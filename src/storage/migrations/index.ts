@@ -5,6 +5,7 @@ import * as m0003 from './0003-borrowing-requests.ts';
 import * as m0004 from './0004-rule-sets.ts';
 import * as m0005 from './0005-exports.ts';
 import * as m0006 from './0006-circulation.ts';
+import * as m0007 from './0007-lending.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-rule-sets': m0004,
   '0005-exports': m0005,
   '0006-circulation': m0006,
+  '0007-lending': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
