@@ -10,6 +10,8 @@ import { pino } from 'pino';
 import { borrowingJobs } from './app/borrowing-jobs.ts';
 import { BorrowingService } from './app/borrowing-service.ts';
 import { ConfigService } from './app/config-service.ts';
+import { AvailabilityService } from './app/availability.ts';
+import { askAvailability } from './protocols/availability/client.ts';
 import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
 import { CirculationService } from './app/circulation-service.ts';
 import { JobService } from './app/job-service.ts';
@@ -50,7 +52,11 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
   const illiad = new IlliadExporter({ storage, env, connect: connectIlliad });
   // ILLiad partners exporting Using API get the export, ISO 18626 peers the Request; others wait for staff.
   let peers: PeerRequester | undefined;
-  const borrowing = new BorrowingService({ ...deps, adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : isIsoPartner(partner) && peers ? peers : manualAdapter) });
+  const borrowing = new BorrowingService({
+    ...deps,
+    adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : isIsoPartner(partner) && peers ? peers : manualAdapter),
+    askAvailability,
+  });
   peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
   const ncip = new NcipService({ ...deps, borrowing });
   const autoResponder = await lendingAutoResponder(env);
@@ -66,6 +72,8 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     circulation: new CirculationService({ ...deps, borrowing, ncip }),
     peers,
     lending,
+    // Published from the same holdings the lending auto-responder reads.
+    availability: new AvailabilityService(autoResponder?.holdings),
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     close: () => storage.close(),
@@ -142,6 +150,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     jobs: instance.jobs,
     illiad: instance.illiad,
     circulation: instance.circulation,
+    availability: instance.availability,
     storage: instance.storage,
     iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
     ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => log.error({ error }, 'NCIP message failed') }),

@@ -11,7 +11,8 @@ import { validate } from '../domain/config/validate.ts';
 import { InterlendError, invalid, notFound, problemError } from '../domain/errors.ts';
 import { type BorrowingRequest, CITATION_FIELDS, type Citation, newBorrowingRequestSchema } from '../domain/request/borrowing-request.ts';
 import { type Actor, allowedActions, BORROWING_MODEL, type BorrowingStatus } from '../domain/request/state-model.ts';
-import { locateStatic } from '../domain/rota/locate.ts';
+import { type LocateAnswer, locateStatic } from '../domain/rota/locate.ts';
+import { askPeers, type AvailabilityAsker } from './availability.ts';
 import { buildRota, type RotaEntry, type RotaSkip } from '../domain/rota/rota-building.ts';
 import { evaluateRules, type RequestAttributes, type RuleTrace } from '../domain/rota/rule-evaluation.ts';
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
@@ -31,6 +32,8 @@ export interface BorrowingServiceDeps {
   readonly env: Env;
   /** The adapter that sends to a partner of its profile type. */
   readonly adapterFor: (partner: Partner) => PartnerAdapter;
+  /** Asks peers with an INTERLEND locate profile whether they hold an item; without it they stay in the rota. */
+  readonly askAvailability?: AvailabilityAsker;
 }
 
 interface Change {
@@ -56,6 +59,8 @@ export class BorrowingService {
     const data = parsed.value;
     const id = this.deps.ids.newId();
     const now = this.deps.clock.now();
+    // Peers are asked before the transaction: no network call holds the database (design.md decision 4).
+    const peerAnswers = await this.askPeers(Object.fromEntries(CITATION_FIELDS.map((field) => [field, data[field]])) as Citation);
     const created = await this.deps.storage.transaction(async (repos) => {
       const config = await this.configCache.get(repos);
       const patron = await this.patronFor(repos, data.patron);
@@ -86,7 +91,7 @@ export class BorrowingService {
         version: 1,
       };
       const history: Change['history'][number][] = [{ actor, action: 'create', fromStatus: null, toStatus: 'CREATED', reason: null, partner: null }];
-      const located = this.locate(config, request, patron, now);
+      const located = this.locate(config, request, patron, now, peerAnswers);
       history.push(...located.history);
       request = located.request;
       await this.saveRuleSet(repos, config, now);
@@ -263,6 +268,8 @@ export class BorrowingService {
 
   private async relocate(id: string, actor: string, reason?: string): Promise<BorrowingRequest> {
     let ruleSet: string | undefined;
+    const before = await this.deps.storage.read.borrowing.get(id);
+    const peerAnswers = before ? await this.askPeers(before.citation) : new Map<string, LocateAnswer>();
     const relocated = await this.change(id, async (request, repos) => {
       if (!allowedActions(BORROWING_MODEL, request.status, 'staff').includes('relocate')) {
         throw new InterlendError('ILL_ERR_INVALID_TRANSITION', `relocate is not allowed now; allowed now: ${allowedActions(BORROWING_MODEL, request.status, 'staff').join(', ') || 'nothing'}`);
@@ -270,7 +277,7 @@ export class BorrowingService {
       const patron = await this.patronFor(repos, request.patron, { forRelocate: true });
       const now = this.deps.clock.now();
       const config = await this.configCache.get(repos);
-      const located = this.locate(config, { ...request, rota: [], rotaSkips: [], current: null }, patron, now);
+      const located = this.locate(config, { ...request, rota: [], rotaSkips: [], current: null }, patron, now, peerAnswers);
       await this.saveRuleSet(repos, config, now);
       ruleSet = config.ruleSetId;
       const history = located.history.map((h, i) => (i === 0 ? { ...h, actor, action: 'relocate', fromStatus: request.status, reason: reason ?? null } : h));
@@ -286,7 +293,14 @@ export class BorrowingService {
   }
 
   /** Rules → templates → rota → locate → the first partner (or Locate failed). */
-  private locate(config: ConfigSnapshot, request: BorrowingRequest, patron: Patron, now: string) {
+  /** What peers with an INTERLEND locate profile say about the citation (none asked without the asker). */
+  private async askPeers(citation: Citation): Promise<ReadonlyMap<string, LocateAnswer>> {
+    if (!this.deps.askAvailability) return new Map();
+    const { partners } = await this.configCache.get(this.deps.storage.read);
+    return askPeers(partners.values(), citation, this.deps.askAvailability, this.deps.env);
+  }
+
+  private locate(config: ConfigSnapshot, request: BorrowingRequest, patron: Patron, now: string, peerAnswers: ReadonlyMap<string, LocateAnswer>) {
     const attributes: RequestAttributes = {
       REQUESTED_FORMAT: request.requestedFormat,
       CITATION_TYPE: request.citationType,
@@ -309,12 +323,20 @@ export class BorrowingService {
     const rota = built.entries.filter((entry) => {
       const partner = partnerByCode.get(entry.partner)!;
       if (!partner.locateProfile) return true; // no locate profile: the partner stays (ILLiad, design.md decision 4)
-      const answer = locateStatic(partner, request.citation);
+      const answer =
+        partner.locateProfile.type === 'INTERLEND'
+          ? (peerAnswers.get(partner.code) ?? { holds: true, reason: 'not asked; kept in the rota' })
+          : locateStatic(partner, request.citation);
       if (!answer.holds) skips.push({ kind: 'partner', code: entry.partner, template: entry.template, reason: `not located: ${answer.reason}` });
       return answer.holds;
     });
     let located: BorrowingRequest = { ...request, status: 'LOCATE_IN_PROCESS', routing: { ruleSet: config.ruleSetId, attributes }, rota, rotaSkips: skips, current: null, updatedAt: now };
     const history: Change['history'][number][] = [{ actor: 'system', action: 'locate', fromStatus: request.status, toStatus: 'LOCATE_IN_PROCESS', reason: null, partner: null }];
+    // What each peer asked over the network said (or why it was not asked), for the request's history.
+    for (const entry of built.entries) {
+      const answer = peerAnswers.get(entry.partner);
+      if (answer) history.push({ actor: 'system', action: 'locate-answer', fromStatus: 'LOCATE_IN_PROCESS', toStatus: 'LOCATE_IN_PROCESS', reason: answer.reason, partner: entry.partner });
+    }
     if (rota.length === 0) {
       const why = outcome.templates.length === 0 ? 'no rota assignment rule matched the request' : 'no partner is left in the rota after locate';
       located = { ...located, status: 'LOCATE_FAILED', statusReason: why };

@@ -1,5 +1,6 @@
 import type { BorrowingService } from './borrowing-service.ts';
 import type { CirculationService } from './circulation-service.ts';
+import type { AvailabilityService } from './availability.ts';
 import type { ConfigService } from './config-service.ts';
 import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
@@ -26,5 +27,7 @@ export interface Instance {
   readonly peers: PeerRequester;
   /** Lending to peers over ISO 18626. */
   readonly lending: LendingService;
+  /** Our holdings, for peers' locate. */
+  readonly availability: AvailabilityService;
   close(): Promise<void>;
 }

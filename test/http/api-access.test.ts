@@ -5,16 +5,18 @@ import type { Role } from '../../src/domain/access/roles.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-const ALL: Role[] = ['admin', 'partners-manager', 'operator', 'read-only'];
+const ALL: Role[] = ['admin', 'partners-manager', 'operator', 'read-only', 'peer'];
+/** Staff: every role but `peer`, the token another library's Interlend asks our availability with. */
+const STAFF: Role[] = ['admin', 'partners-manager', 'operator', 'read-only'];
 
 /** The policy, written out by hand so that a change to the role table has to change this test too. */
-const READ_CONFIG: Role[] = ALL;
+const READ_CONFIG: Role[] = STAFF;
 const WRITE_PLACES: Role[] = ['admin'];
 const WRITE_PARTNERS: Role[] = ['admin', 'partners-manager'];
 const READ_PATRONS: Role[] = ['admin', 'operator', 'read-only'];
 const WRITE_PATRONS: Role[] = ['admin', 'operator'];
 const ADMIN_ONLY: Role[] = ['admin'];
-const READ_REQUESTS: Role[] = ALL;
+const READ_REQUESTS: Role[] = STAFF;
 const WRITE_REQUESTS: Role[] = ['admin', 'operator'];
 
 const groups: { name: string; read: Role[]; write: Role[] }[] = [
@@ -46,7 +48,8 @@ const routes: { method: Method; url: string; allowed: Role[] }[] = [
   { method: 'GET', url: '/api/v1/tokens', allowed: ADMIN_ONLY },
   { method: 'POST', url: '/api/v1/tokens', allowed: ADMIN_ONLY },
   { method: 'DELETE', url: '/api/v1/tokens/X', allowed: ADMIN_ONLY },
-  { method: 'GET', url: '/api/v1/me', allowed: ALL },
+  { method: 'GET', url: '/api/v1/me', allowed: STAFF },
+  { method: 'GET', url: '/api/v1/availability?oclcNumber=1', allowed: ['admin', 'peer'] },
   { method: 'GET', url: '/api/v1/borrowing-requests', allowed: READ_REQUESTS },
   { method: 'GET', url: '/api/v1/borrowing-requests/X', allowed: READ_REQUESTS },
   { method: 'POST', url: '/api/v1/borrowing-requests', allowed: WRITE_REQUESTS },

@@ -12,6 +12,7 @@ import { LendingService } from '../../src/app/lending-service.ts';
 import { manualAdapter } from '../../src/app/partner-adapters.ts';
 import { QueueService } from '../../src/app/queues.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
+import { AvailabilityService } from '../../src/app/availability.ts';
 import { IlliadExporter } from '../../src/app/illiad-export.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
@@ -61,6 +62,7 @@ describe('secrets never leave the server', () => {
       jobs: new JobService(deps),
       illiad: new IlliadExporter({ ...deps, connect: connectIlliad }),
       circulation: new CirculationService({ ...deps, borrowing, ncip }),
+      availability: new AvailabilityService(undefined),
       storage,
       ncip: createNcipResponder({ service: ncip, storage, clock: deps.clock, ids: deps.ids }),
       iso18626: createIso18626Responder({ peers: new PeerRequester({ storage, env: {}, connect: connectPeer, borrowing }) }),

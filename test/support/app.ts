@@ -13,7 +13,9 @@ import { createWorker, type Worker } from '../../src/worker/worker.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import type { PartnerAdapter, PartnerAnswer, Storage } from '../../src/app/ports.ts';
 import { TokenService } from '../../src/app/token-service.ts';
-import type { Role } from '../../src/domain/access/roles.ts';
+import { ROLES, type Role } from '../../src/domain/access/roles.ts';
+import { AvailabilityService } from '../../src/app/availability.ts';
+import { askAvailability } from '../../src/protocols/availability/client.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
@@ -86,6 +88,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const borrowing = new BorrowingService({
     ...deps,
     adapterFor: (partner) => (options.illiad && exportsThroughApi(partner) ? illiad : options.peers && isIsoPartner(partner) && peers ? peers : scripted),
+    askAvailability,
   });
   peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
   const ncip = new NcipService({ ...deps, borrowing });
@@ -100,7 +103,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     ...combineJobs(borrowingJobs(borrowing), lendingJobs(lending)),
   });
   const tokenFor = {} as Record<Role, string>;
-  for (const role of ['admin', 'partners-manager', 'operator', 'read-only'] as const) {
+  for (const role of ROLES) {
     tokenFor[role] = (await tokens.create({ name: `test ${role}`, role })).secret;
   }
   const app = await buildServer({
@@ -113,6 +116,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     jobs: new JobService(deps),
     illiad,
     circulation,
+    availability: new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined),
     storage,
     iso18626: createIso18626Responder({ peers, lending, onFault: (error) => faults.push(error) }),
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),

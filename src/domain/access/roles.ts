@@ -1,8 +1,8 @@
 /**
- * Roles of staff tokens and what each may do (design.md: admin, partners-manager, operator, read-only). The table
- * is the whole policy; routes ask `can(role, permission)` and nothing else decides.
+ * Roles of tokens and what each may do (design.md: admin, partners-manager, operator, read-only; and `peer`, the
+ * token another library's Interlend uses to ask our availability). The table is the whole policy; routes ask `can(role, permission)` and nothing else decides.
  */
-export const ROLES = ['admin', 'partners-manager', 'operator', 'read-only'] as const;
+export const ROLES = ['admin', 'partners-manager', 'operator', 'read-only', 'peer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'write-requests',
   'transfer-config', // whole-configuration import and export (it holds patrons' personal data)
   'manage-tokens',
+  'read-availability', // whether we hold an item: what a peer library's locate asks (issue 6, item 6)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,6 +24,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   'partners-manager': ['read-config', 'write-partners', 'read-requests'],
   operator: ['read-config', 'read-patrons', 'write-patrons', 'read-requests', 'write-requests'],
   'read-only': ['read-config', 'read-patrons', 'read-requests'],
+  // Another library's Interlend, asking before it routes a request to us: that and nothing else.
+  peer: ['read-availability'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

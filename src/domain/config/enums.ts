@@ -55,7 +55,7 @@ export const AUTH_TYPE = labelled({ DEFAULT: 'Default', ILLIAD: 'ILLiad', LDAP: 
 export const CREATE_FEE_USING = labelled({ IGNORE_MESSAGE: 'Ignore Message', CREATE_FEE: 'Create fee' });
 
 export const ROTA_TEMPLATE_TYPE = labelled({ ORDERED: 'Ordered', NON_ORDERED: 'Non Ordered' });
-export const LOCATE_PROFILE_TYPE = labelled({ STATIC: 'Static holdings list' });
+export const LOCATE_PROFILE_TYPE = labelled({ STATIC: 'Static holdings list', INTERLEND: 'Interlend availability' });
 
 export const REQUESTED_FORMAT = labelled({
   PHYSICAL: 'Physical',

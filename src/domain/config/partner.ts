@@ -6,11 +6,20 @@ import { ncipParametersSchema } from './ncip-parameters.ts';
 /** How a partner is asked whether it holds an item (design.md, decision 4). No profile: it stays in the rota. */
 export const locateProfileSchema = z.discriminatedUnion('type', [
   z.strictObject({
-    type: z.literal(LOCATE_PROFILE_TYPE.values[0]),
+    type: z.literal('STATIC' satisfies (typeof LOCATE_PROFILE_TYPE.values)[number]),
     /** Identifiers (OCLC numbers, ISBNs, ISSNs) the partner is known to hold. */
     holdings: z.array(z.string().trim().min(1)).default([]),
   }),
+  z.strictObject({
+    /** Another Interlend site, asked at `GET {url}/api/v1/availability` (issue 6, item 6). */
+    type: z.literal('INTERLEND' satisfies (typeof LOCATE_PROFILE_TYPE.values)[number]),
+    /** The peer's Interlend address, e.g. https://interlend.north.example.edu (may use ${ENV_VAR}). */
+    url: addressSchema,
+    /** A token the peer made for us with the role `peer` (write-only, like every secret). */
+    token: secretInputSchema,
+  }),
 ]);
+export type LocateProfile = z.output<typeof locateProfileSchema>;
 
 /** An ISO 18626 peer: where its messages go and how it names itself. */
 export const iso18626ParametersSchema = z.strictObject({

@@ -43,6 +43,7 @@ export function partnerAddresses(partner: Partner): { path: string; value: strin
       : partner.profileType === 'ISO18626'
         ? [{ path: 'iso18626.url', value: partner.iso18626.url }]
         : [];
+  if (partner.locateProfile?.type === 'INTERLEND') found.push({ path: 'locateProfile.url', value: partner.locateProfile.url });
   return found.filter((a): a is { path: string; value: string } => a.value !== null);
 }
 

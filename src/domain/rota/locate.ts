@@ -16,7 +16,7 @@ function identifiers(citation: Citation): string[] {
 }
 
 export function locateStatic(partner: Partner, citation: Citation): LocateAnswer {
-  const holdings = new Set((partner.locateProfile?.holdings ?? []).map((h) => h.replace(/[\s-]/g, '').toUpperCase()));
+  const holdings = new Set((partner.locateProfile?.type === 'STATIC' ? partner.locateProfile.holdings : []).map((h) => h.replace(/[\s-]/g, '').toUpperCase()));
   const wanted = identifiers(citation).map((i) => i.toUpperCase());
   if (wanted.length === 0) return { holds: false, reason: 'the citation has no OCLC number, ISBN or ISSN to look up' };
   const found = wanted.find((id) => holdings.has(id));
