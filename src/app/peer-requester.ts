@@ -55,6 +55,8 @@ const TOLD_AS: Readonly<Record<string, string>> = {
   // A conditional offer is accepted with a Notification and refused with a Cancel (protocols.md §8.2).
   'accept-condition': 'Notification',
   'refuse-condition': 'Cancel',
+  'ask-status': 'StatusRequest',
+  'note-to-partner': 'Notification',
 };
 
 /**

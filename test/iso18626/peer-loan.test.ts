@@ -68,6 +68,21 @@ describe('a loan from a peer over ISO 18626', () => {
     assert.deepEqual(calls.slice(-3).map((c: string) => c.replace(/US-\w+/, 'PEER')), ['ISO 18626 Received to PEER → OK', 'ISO 18626 Renew to PEER → OK', 'ISO 18626 ShippedReturn to PEER → OK']);
   });
 
+  test('staff ask the peer for the status and send it a note: StatusRequest and Notification told, the answer kept, nothing moves', async () => {
+    const created = (await app.call('POST', '/api/v1/borrowing-requests', { body: { patron: '100200300', title: 'Where is it?', patronNote: 'MOCK:US-NSU:WILLSUPPLY MOCK:US-SCC:WILLSUPPLY' } })).json();
+    assert.equal((await settle(created.id, (r) => r.status === 'WILL_SUPPLY')).status, 'WILL_SUPPLY');
+    const notes = await app.call('POST', `/api/v1/borrowing-requests/${created.id}/actions/note-to-partner`, { body: {} });
+    assert.equal(notes.statusCode, 409, 'a note needs its text (the reason)');
+    await act(created.id, 'ask-status');
+    await act(created.id, 'note-to-partner', 'The patron needs it by Friday.');
+    const asked = await settle(created.id, (r) => (r as unknown as { history: { reason: string | null }[] }).history.some((h) => /StatusRequestResponse/.test(h.reason ?? '')));
+    assert.equal(asked.status, 'WILL_SUPPLY', 'asking moves nothing');
+    assert.ok(asked.history.some((h: { reason: string | null }) => /says WillSupply \(StatusRequestResponse\)/.test(h.reason ?? '')), "the lender's answer is kept");
+    assert.deepEqual(actionsReceived(created.id), ['StatusRequest', 'Notification']);
+    const note = mocks.flatMap((m) => m.flows({ requestingAgencyRequestId: created.id })).find((f) => f.direction === 'in' && f.action === 'Notification');
+    assert.match(JSON.stringify(note), /The patron needs it by Friday\./, 'the note reaches the peer');
+  });
+
   test('staff cancel a request the peer will supply: the peer is told, and its Cancelled answer is a history line', async () => {
     const created = (await app.call('POST', '/api/v1/borrowing-requests', { body: { patron: '100200300', title: 'Not needed after all', patronNote: 'MOCK:US-NSU:WILLSUPPLY MOCK:US-SCC:WILLSUPPLY' } })).json();
     assert.equal((await settle(created.id, (r) => r.status === 'WILL_SUPPLY')).status, 'WILL_SUPPLY');

@@ -102,7 +102,7 @@ for (const { dialect, skip } of DIALECTS) {
       app.clock.advance(30 * DAY);
       await app.drain();
       assert.equal((await get(first.id)).status, 'CONDITIONAL', 'no timer moves a conditional request');
-      assert.deepEqual((await get(first.id)).allowedActions.sort(), ['accept-condition', 'cancel', 'cancel-partner', 'patron-cancel', 'refuse-condition']);
+      assert.deepEqual((await get(first.id)).allowedActions.sort(), ['accept-condition', 'ask-status', 'cancel', 'cancel-partner', 'note-to-partner', 'patron-cancel', 'refuse-condition']);
       const accepted = await app.call('POST', `/api/v1/borrowing-requests/${first.id}/actions/accept-condition`, { body: {} });
       assert.equal(accepted.json().status, 'WILL_SUPPLY');
       const noReason = await app.call('POST', `/api/v1/borrowing-requests/${second.id}/actions/refuse-condition`, { body: {} });
@@ -169,7 +169,7 @@ for (const { dialect, skip } of DIALECTS) {
       const response = await app.call('POST', `/api/v1/borrowing-requests/${id}/actions/loan`, { body: {} });
       assert.equal(response.statusCode, 409);
       assert.equal(response.json().error.code, 'ILL_ERR_INVALID_TRANSITION');
-      assert.equal(response.json().error.message, 'loan is not allowed while the request is Request sent to partner; allowed now: cancel-partner, cancel, patron-cancel');
+      assert.equal(response.json().error.message, 'loan is not allowed while the request is Request sent to partner; allowed now: cancel-partner, ask-status, note-to-partner, cancel, patron-cancel');
       const cancel = await app.call('POST', `/api/v1/borrowing-requests/${id}/actions/cancel`, { body: { reason: 'duplicate request' } });
       assert.equal(cancel.json().status, 'CANCELLED_BY_STAFF');
       await app.drain();

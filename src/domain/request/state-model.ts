@@ -53,9 +53,9 @@ export type Actor = 'staff' | 'patron' | 'partner' | 'system';
 
 /**
  * `NEXT_PARTNER` is resolved by the rota walk: the next rota entry gets the request (Request sent to partner), or,
- * at the end of the rota, the request is Expired.
+ * at the end of the rota, the request is Expired. `SAME`: the request stays in its status (a message, no move).
  */
-export type Destination<S extends string> = S | 'NEXT_PARTNER';
+export type Destination<S extends string> = S | 'NEXT_PARTNER' | 'SAME';
 
 export interface Transition<S extends string> {
   readonly action: string;
@@ -86,6 +86,16 @@ export interface StateModel<S extends string> {
 }
 
 const WITH_PARTNER: BorrowingStatus[] = ['REQUEST_SENT_TO_PARTNER', 'WILL_SUPPLY', 'CONDITIONAL'];
+/** While a lender has the request or its item: where a status question or a note reaches someone. */
+const WITH_LENDER: BorrowingStatus[] = [
+  ...WITH_PARTNER,
+  'SHIPPED_PHYSICALLY',
+  'SHIPPED_DIGITALLY',
+  'PHYSICALLY_RECEIVED_BY_LIBRARY',
+  'LOANED_TO_PATRON',
+  'RETURNED_BY_PATRON',
+  'RETURNED_TO_PARTNER',
+];
 const OPEN_BEFORE_SHIPPING: BorrowingStatus[] = ['CREATED', 'LOCATE_IN_PROCESS', 'LOCATE_FAILED', 'READY_TO_BE_SENT', ...WITH_PARTNER];
 
 export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
@@ -128,6 +138,9 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
     { action: 'receive', from: ['SHIPPED_PHYSICALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'PHYSICALLY_RECEIVED_BY_LIBRARY', by: ['staff', 'partner'], tellsPartner: true, description: 'the item arrived and is on the hold shelf' },
     { action: 'loan', from: ['PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'LOANED_TO_PATRON', by: ['staff', 'partner'], description: 'the item is checked out to the patron (at our desk, or by a broker: NCIP CheckOutItem)' },
     { action: 'renew', from: ['LOANED_TO_PATRON'], to: 'LOANED_TO_PATRON', by: ['staff'], tellsPartner: true, description: 'ask the lender for more time (its answer comes as a message)' },
+    // Messages that move nothing (ISO 18626 StatusRequest and Notification, issue 6 item 2): the lender answers, or reads.
+    { action: 'ask-status', from: WITH_LENDER, to: 'SAME', by: ['staff'], tellsPartner: true, description: "ask the lender for the request's status (its answer comes as a message)" },
+    { action: 'note-to-partner', from: WITH_LENDER, to: 'SAME', by: ['staff'], needsReason: true, tellsPartner: true, description: 'send the lender a note (the reason is the note)' },
     { action: 'patron-return', from: ['LOANED_TO_PATRON'], to: 'RETURNED_BY_PATRON', by: ['staff', 'partner'], description: 'the patron brought the item back' },
     { action: 'return-to-partner', from: ['RETURNED_BY_PATRON', 'PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'RETURNED_TO_PARTNER', by: ['staff'], tellsPartner: true, description: 'the item is on its way back to the lender' },
     { action: 'complete', from: ['RETURNED_TO_PARTNER', 'SHIPPED_DIGITALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'REQUEST_COMPLETED', by: ['staff', 'partner', 'system'], description: 'nothing more to do' },
@@ -208,10 +221,10 @@ export function checkStateModel<S extends string>(name: string, model: StateMode
   for (const t of model.transitions) {
     if (actions.has(t.action)) problems.push(`${name}: action ${t.action} is listed twice`);
     actions.add(t.action);
-    for (const s of [...t.from, ...(t.to === 'NEXT_PARTNER' ? [] : [t.to])]) if (!known.has(s)) problems.push(`${name}: ${t.action} names unknown status ${s}`);
+    for (const s of [...t.from, ...(t.to === 'NEXT_PARTNER' || t.to === 'SAME' ? [] : [t.to])]) if (!known.has(s)) problems.push(`${name}: ${t.action} names unknown status ${s}`);
     for (const s of t.from) if (model.terminal.includes(s) && !model.reopening?.includes(t.action)) problems.push(`${name}: ${t.action} leaves terminal status ${s}`);
     if (t.to === 'NEXT_PARTNER') ['REQUEST_SENT_TO_PARTNER', 'EXPIRED'].forEach((s) => reached.add(s));
-    else reached.add(t.to);
+    else if (t.to !== 'SAME') reached.add(t.to);
   }
   for (const s of model.statuses) {
     if (!reached.has(s) && !model.transient?.includes(s)) problems.push(`${name}: nothing leads to ${s}`);

@@ -98,6 +98,8 @@ export function applyAction(request: BorrowingRequest, action: string, by: Actor
   let effects: Effect[] = [];
   if (transition.to === 'NEXT_PARTNER') {
     ({ request: current, effects } = moveOn(current, ctx));
+  } else if (transition.to === 'SAME') {
+    current = { ...current, statusReason: request.statusReason };
   } else if (action === 'resend' && request.current !== null) {
     ({ request: current, effects } = sendTo(current, request.current, ctx));
   } else {
