@@ -32,6 +32,7 @@ import { holdingsSet } from './domain/request/lending-request.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
 import { connectIlliad } from './protocols/illiad/connection.ts';
+import { resolveHost } from './protocols/iso18626/host-resolver.ts';
 import { connectPeer } from './protocols/iso18626/peer-client.ts';
 import { createIso18626Responder } from './protocols/iso18626/responder.ts';
 import { createNcipResponder } from './protocols/ncip/responder.ts';
@@ -57,10 +58,10 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     adapterFor: (partner) => (exportsThroughApi(partner) ? illiad : isIsoPartner(partner) && peers ? peers : manualAdapter),
     askAvailability,
   });
-  peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
+  peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing, resolveHost });
   const ncip = new NcipService({ ...deps, borrowing });
   const autoResponder = await lendingAutoResponder(env);
-  const lending = new LendingService({ ...deps, connect: connectPeer, loanPeriodDays: loanPeriodDays(env), ...(autoResponder ? { autoResponder } : {}) });
+  const lending = new LendingService({ ...deps, connect: connectPeer, resolveHost, loanPeriodDays: loanPeriodDays(env), ...(autoResponder ? { autoResponder } : {}) });
   return {
     storage,
     config: new ConfigService(deps),

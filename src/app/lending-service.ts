@@ -25,7 +25,7 @@ import {
 } from '../domain/request/lending-request.ts';
 import { allowedActions, LENDING_MODEL, LENDING_STATUS, type LendingStatus } from '../domain/request/state-model.ts';
 import { ConfigCache } from './config-snapshot.ts';
-import { carriesSecret, isIsoPartner, type IsoPartner, isoPartnerBySymbol, ourAgencyId, secretOf } from './peer-auth.ts';
+import { carriesSecret, comesFromItsAddress, type HostResolver, isIsoPartner, type IsoPartner, isoPartnerBySymbol, ourAgencyId, secretOf } from './peer-auth.ts';
 import type { PeerConnector } from './peer-connection.ts';
 import type { Clock, IdSource, LendingHistoryEntry, LendingListQuery, Page, Repositories, SendAttempt, Storage } from './ports.ts';
 
@@ -49,6 +49,8 @@ export interface IncomingAgency {
 export interface IncomingLendingRequest {
   /** The shared-secret header as received, if any. */
   readonly sharedSecret?: string | null;
+  /** The IP address the message came from, when it came over HTTP. */
+  readonly sourceAddress?: string | null;
   readonly requester: IncomingAgency | null;
   readonly supplier: IncomingAgency | null;
   readonly requesterRequestId: string | null;
@@ -67,6 +69,7 @@ export interface IncomingLendingRequest {
 /** An ISO 18626 RequestingAgencyMessage, as the protocol edge read it. */
 export interface IncomingRequesterMessage {
   readonly sharedSecret?: string | null;
+  readonly sourceAddress?: string | null;
   readonly requester: IncomingAgency | null;
   readonly supplier: IncomingAgency | null;
   readonly requesterRequestId: string | null;
@@ -106,6 +109,8 @@ export interface LendingServiceDeps {
   readonly loanPeriodDays?: number;
   /** When set, Requests for what we do not hold are answered Unfilled at once. */
   readonly autoResponder?: LendingAutoResponder;
+  /** DNS, for checking that a peer without a shared secret writes from its configured address. */
+  readonly resolveHost?: HostResolver;
 }
 
 type HistoryLine = Omit<LendingHistoryEntry, 'id' | 'requestId' | 'at'>;
@@ -476,7 +481,7 @@ export class LendingService {
    */
   private async authenticate(
     repos: Repositories,
-    incoming: { readonly requester: IncomingAgency | null; readonly supplier: IncomingAgency | null; readonly sharedSecret?: string | null | undefined },
+    incoming: { readonly requester: IncomingAgency | null; readonly supplier: IncomingAgency | null; readonly sharedSecret?: string | null | undefined; readonly sourceAddress?: string | null | undefined },
     options: { readonly newRequest: boolean },
   ): Promise<IsoPartner> {
     const config = await this.configCache.get(repos);
@@ -485,6 +490,9 @@ export class LendingService {
     if (!partner) throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'header.requestingAgencyId', message: `${symbol ?? '(none)'} is not an ISO 18626 partner of this library` }]);
     if (!carriesSecret(partner, this.deps.env, incoming.sharedSecret)) {
       throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'x-iso18626-shared-secret', message: `the message does not carry ${partner.code}'s shared secret` }]);
+    }
+    if (!(await comesFromItsAddress(partner, this.deps.env, incoming.sourceAddress, this.deps.resolveHost))) {
+      throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'header.requestingAgencyId', message: `the message comes from ${incoming.sourceAddress}, not from ${partner.code}'s configured address` }]);
     }
     const us = ourAgencyId(config.institution);
     if (incoming.supplier && incoming.supplier.value.toLowerCase() !== us.value.toLowerCase()) {

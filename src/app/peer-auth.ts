@@ -6,7 +6,7 @@
  * and messages about our lending requests), so both sides authenticate the same way.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Env } from '../domain/config/env-refs.ts';
+import { type Env, resolveEnv } from '../domain/config/env-refs.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { Partner } from '../domain/config/partner.ts';
 import { Secret } from '../domain/config/secret.ts';
@@ -36,6 +36,31 @@ export function isoPartnerBySymbol(partners: Iterable<Partner>, agencyIdValue: s
 export function carriesSecret(partner: IsoPartner, env: Env, given: string | null | undefined): boolean {
   const stored = partner.iso18626.sharedSecret;
   return !(stored instanceof Secret) || sameSecret(stored.reveal(env) ?? '', given ?? '');
+}
+
+/** Looks up the addresses a host name stands for (DNS); the port behind the source-address check. */
+export type HostResolver = (host: string) => Promise<string[]>;
+
+const plainAddress = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').toLowerCase();
+
+/**
+ * Whether a message comes from the partner's configured address (issue 6, item 4: peers are known "by their symbol
+ * and address"): the sender's IP must be one the host of its configured ISO 18626 URL resolves to. A partner with a
+ * shared secret is known by the secret instead (an address can be shared, proxied or moved; a secret cannot be
+ * guessed). Without a source address (not over HTTP) or a resolver there is nothing to compare.
+ */
+export async function comesFromItsAddress(partner: IsoPartner, env: Env, source: string | null | undefined, resolve: HostResolver | undefined): Promise<boolean> {
+  if (partner.iso18626.sharedSecret instanceof Secret || !source || !resolve) return true;
+  const url = resolveEnv(partner.iso18626.url, env).value;
+  if (!url) return false;
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  const addresses = await resolve(host).catch(() => [] as string[]);
+  return addresses.map(plainAddress).includes(plainAddress(source));
 }
 
 /** The partner's shared secret to send, when it has one and it is set. */

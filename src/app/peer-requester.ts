@@ -9,7 +9,7 @@ import { InterlendError, problemError } from '../domain/errors.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { BorrowingService } from './borrowing-service.ts';
 import { ConfigCache } from './config-snapshot.ts';
-import { carriesSecret, isIsoPartner, type IsoPartner, isoPartnerBySymbol, ourAgencyId, SHARED_SECRET_HEADER, secretOf } from './peer-auth.ts';
+import { carriesSecret, comesFromItsAddress, type HostResolver, isIsoPartner, type IsoPartner, isoPartnerBySymbol, ourAgencyId, SHARED_SECRET_HEADER, secretOf } from './peer-auth.ts';
 import type { PeerConnector } from './peer-connection.ts';
 import type { PartnerAdapter, PartnerAnswer, SendResult, Storage } from './ports.ts';
 
@@ -19,6 +19,8 @@ export { isIsoPartner, SHARED_SECRET_HEADER };
 export interface SupplierMessage {
   /** The shared-secret header as received, if any. */
   readonly sharedSecret?: string | null;
+  /** The IP address the message came from, when it came over HTTP. */
+  readonly sourceAddress?: string | null;
   readonly supplier: { readonly type: string | null; readonly value: string } | null;
   readonly requestId: string | null;
   readonly status: string | null;
@@ -68,7 +70,7 @@ const noteFor = (action: string, note: string | null): string | null => (action 
 export class PeerRequester implements PartnerAdapter {
   private readonly configCache = new ConfigCache();
 
-  constructor(private readonly deps: { storage: Storage; env: Env; connect: PeerConnector; borrowing: BorrowingService }) {}
+  constructor(private readonly deps: { storage: Storage; env: Env; connect: PeerConnector; borrowing: BorrowingService; resolveHost?: HostResolver }) {}
 
   async send(request: BorrowingRequest, partner: Partner): Promise<SendResult> {
     if (!isIsoPartner(partner)) return {};
@@ -153,6 +155,9 @@ export class PeerRequester implements PartnerAdapter {
     // Fail closed: a secret whose variable is unset refuses every message until it is set.
     if (!carriesSecret(partner, this.deps.env, message.sharedSecret)) {
       throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: SHARED_SECRET_HEADER, message: `the message does not carry ${partner.code}'s shared secret` }]);
+    }
+    if (!(await comesFromItsAddress(partner, this.deps.env, message.sourceAddress, this.deps.resolveHost))) {
+      throw problemError('ILL_ERR_UNKNOWN_AGENCY', [{ path: 'header.supplyingAgencyId', message: `the message comes from ${message.sourceAddress}, not from ${partner.code}'s configured address` }]);
     }
     const action = message.status ? STATUS_ACTIONS[message.status] : undefined;
     const why = [message.reasonUnfilled ?? message.reasonRetry, message.note].filter(Boolean).join(': ') || undefined;

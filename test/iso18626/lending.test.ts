@@ -350,6 +350,26 @@ describe('lending to peers over ISO 18626', () => {
     const created = (await app.call('GET', '/api/v1/lending-requests?status=CREATED&limit=500')).json();
     assert.ok(created.items.every((r: { status: string }) => r.status === 'CREATED') && created.items.some((r: { id: string }) => r.id === id));
   });
+  test('a peer without a shared secret is known by its address too: a message from elsewhere is refused', async () => {
+    const south = (await app.call('GET', '/api/v1/partners/SOUTH')).json();
+    const setSouth = async (iso18626: Record<string, unknown>) => {
+      const response = await app.call('PATCH', '/api/v1/partners/SOUTH', { body: { iso18626: { ...south.iso18626, ...iso18626 } } });
+      assert.equal(response.statusCode, 200, response.body);
+    };
+    try {
+      // 192.0.2.1 (TEST-NET-1) is never this machine; inject() comes from 127.0.0.1.
+      await setSouth({ url: 'http://192.0.2.1:9/iso18626' });
+      refused(await post(buildIso18626(request('US-SCC', { id: 'ADDR-1' }))), 'UnrecognisedDataValue', /comes from 127\.0\.0\.1, not from SOUTH's configured address/);
+      // A host name that stands for this machine is this machine.
+      await setSouth({ url: 'http://localhost:9/iso18626' });
+      ok(await post(buildIso18626(request('US-SCC', { id: 'ADDR-2' }))));
+      // With a shared secret, the secret identifies the peer, wherever it writes from.
+      await setSouth({ url: 'http://192.0.2.1:9/iso18626', sharedSecret: 'south-secret-123' });
+      ok(await post(buildIso18626(request('US-SCC', { id: 'ADDR-3' })), { 'x-iso18626-shared-secret': 'south-secret-123' }));
+    } finally {
+      await setSouth({ url: south.iso18626.url, sharedSecret: null });
+    }
+  });
 });
 
 describe('the lending auto-responder', () => {

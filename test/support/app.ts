@@ -20,6 +20,7 @@ import { buildServer } from '../../src/http/server.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
 import { createIso18626Responder } from '../../src/protocols/iso18626/responder.ts';
+import { resolveHost } from '../../src/protocols/iso18626/host-resolver.ts';
 import { connectPeer } from '../../src/protocols/iso18626/peer-client.ts';
 import { isIsoPartner, PeerRequester } from '../../src/app/peer-requester.ts';
 import { CirculationService } from '../../src/app/circulation-service.ts';
@@ -90,11 +91,11 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     adapterFor: (partner) => (options.illiad && exportsThroughApi(partner) ? illiad : options.peers && isIsoPartner(partner) && peers ? peers : scripted),
     askAvailability,
   });
-  peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing });
+  peers = new PeerRequester({ storage, env, connect: connectPeer, borrowing, resolveHost });
   const ncip = new NcipService({ ...deps, borrowing });
   const circulation = new CirculationService({ ...deps, borrowing, ncip });
   // Lending always goes through the real ISO 18626 client: a test that does not listen never has a lending request.
-  const lending = new LendingService({ ...deps, connect: connectPeer, ...(options.lendingHoldings ? { autoResponder: { holdings: holdingsSet(options.lendingHoldings) } } : {}) });
+  const lending = new LendingService({ ...deps, connect: connectPeer, resolveHost, ...(options.lendingHoldings ? { autoResponder: { holdings: holdingsSet(options.lendingHoldings) } } : {}) });
   const worker = createWorker({
     storage,
     clock,

@@ -9,7 +9,8 @@ const PATRONS = readFileSync(new URL('../../examples/demo-patrons.yaml', import.
 
 /** A test app (SQLite) with the guide's configuration and the demo patrons. */
 export async function guideApp(): Promise<TestApp> {
-  const app = await createTestApp('sqlite', {});
+  // The peers live on this machine (ports nobody listens on), so their messages pass the source-address check.
+  const app = await createTestApp('sqlite', { NORTH_PEER_URL: 'http://127.0.0.1:1/iso18626', SOUTH_PEER_URL: 'http://127.0.0.1:2/iso18626' });
   await app.transfer.importYaml(EXAMPLE);
   await app.transfer.importYaml(PATRONS);
   return app;

@@ -88,7 +88,7 @@ export function createIso18626Responder(deps: {
   /** The supplier side; without it Requests and RequestingAgencyMessages are refused (this server does not lend). */
   lending?: LendingService;
   onFault?: (error: unknown) => void;
-}): (body: Buffer, headers?: Readonly<Record<string, string | undefined>>) => Promise<Iso18626Answer> {
+}): (body: Buffer, headers?: Readonly<Record<string, string | undefined>>, from?: { readonly remoteAddress?: string }) => Promise<Iso18626Answer> {
   /** The ERROR confirmation for a refusal; a fault of ours (not an InterlendError) is reported and answered too. */
   const refusal = (message: Iso18626Confirmable, error: unknown, action?: string): Iso18626Answer => {
     if (!(error instanceof InterlendError)) deps.onFault?.(error);
@@ -98,7 +98,7 @@ export function createIso18626Responder(deps: {
         : { errorType: 'UnrecognisedDataValue', errorValue: error instanceof InterlendError ? error.message : 'a fault here; send the message again' };
     return xml(errorConfirmation(message, data));
   };
-  return async (body, headers = {}) => {
+  return async (body, headers = {}, from = {}) => {
     const parsed = parseIso18626(body, { maxBytes: ISO18626_MAX_BYTES });
     if (!parsed.ok) {
       const confirmation = confirmationForFailure(parsed);
@@ -106,6 +106,7 @@ export function createIso18626Responder(deps: {
     }
     const message = parsed.message;
     const sharedSecret = headers[SHARED_SECRET_HEADER] ?? null;
+    const sourceAddress = from.remoteAddress ?? null;
     switch (message.kind) {
       case 'supplyingAgencyMessage':
         try {
@@ -114,6 +115,7 @@ export function createIso18626Responder(deps: {
           const sam = normaliseSupplierMessage(message, vendor);
           await deps.peers.supplierMessage({
             sharedSecret,
+            sourceAddress,
             supplier: sam.header.supplyingAgencyId,
             requestId: sam.header.requestingAgencyRequestId,
             status: sam.statusInfo.status,
@@ -130,7 +132,7 @@ export function createIso18626Responder(deps: {
       case 'request':
         if (!deps.lending) return xml(errorConfirmation(message, { errorType: 'UnrecognisedDataValue', errorValue: 'this server does not lend over ISO 18626' }));
         try {
-          await deps.lending.receiveRequest(incomingRequest(message, sharedSecret));
+          await deps.lending.receiveRequest({ ...incomingRequest(message, sharedSecret), sourceAddress });
           return xml(okConfirmation(message));
         } catch (error) {
           return refusal(message, error);
@@ -142,6 +144,7 @@ export function createIso18626Responder(deps: {
         try {
           await deps.lending.receiveRequesterMessage({
             sharedSecret,
+            sourceAddress,
             requester: message.header.requestingAgencyId,
             supplier: message.header.supplyingAgencyId,
             requesterRequestId: message.header.requestingAgencyRequestId,
