@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { borrowingJobs } from './app/borrowing-jobs.ts';
 import { BorrowingService } from './app/borrowing-service.ts';
 import { ConfigService } from './app/config-service.ts';
+import { DoctorService } from './app/doctor-service.ts';
 import { AvailabilityService } from './app/availability.ts';
 import { askAvailability } from './protocols/availability/client.ts';
 import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
@@ -73,6 +74,7 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     circulation: new CirculationService({ ...deps, borrowing, ncip }),
     peers,
     lending,
+    doctor: new DoctorService({ storage, env, illiad, connect: connectIlliad }),
     // Published from the same holdings the lending auto-responder reads.
     availability: new AvailabilityService(autoResponder?.holdings),
     queues: new QueueService(deps),
@@ -151,6 +153,8 @@ export async function serve(given: Env = process.env): Promise<void> {
     jobs: instance.jobs,
     illiad: instance.illiad,
     circulation: instance.circulation,
+    doctor: instance.doctor,
+    publicUrl: env.PUBLIC_URL,
     availability: instance.availability,
     storage: instance.storage,
     iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),

@@ -74,6 +74,11 @@ export interface IlliadConnection {
   transactionsWith(username: string, field: string, value: string): Promise<IlliadTransactionRef[]>;
   createTransaction(transaction: NewIlliadTransaction): Promise<IlliadTransactionRef>;
   addStaffNote(transactionNumber: number, note: string): Promise<void>;
+  /**
+   * The Web Platform's version (`SystemInfo/SecurePlatformVersion`, which needs the key, so it also tests the key);
+   * `null` when the answer holds no version number. The guide needs ILLiad 9.2 or later.
+   */
+  platformVersion(): Promise<string | null>;
 }
 
 export interface IlliadTarget {

@@ -144,6 +144,23 @@ export class IlliadExporter implements PartnerAdapter {
     }
   }
 
+  /**
+   * A connection to the partner's ILLiad for tools that only look (the username match report,
+   * docs/doctor-users.md): the export's address, key and call timeout, but the caller's signal instead of the
+   * export's 45 s deadline, since a report runs for as long as it has patrons. A sentence when it cannot be had.
+   */
+  connectionFor(partner: Partner, options: { signal: AbortSignal; onCall?: (call: IlliadCall) => void }): { ok: true; connection: IlliadConnection } | { ok: false; reason: string } {
+    if (!exportsThroughApi(partner)) return { ok: false, reason: `partner ${partner.code} does not export to ILLiad (Export to third party is not Using API)` };
+    const where = this.target(partner);
+    if (!where.ok) return where;
+    const connection = this.deps.connect(where.target, {
+      signal: options.signal,
+      onCall: options.onCall ?? (() => {}),
+      ...(this.deps.callTimeoutMs === undefined ? {} : { callTimeoutMs: this.deps.callTimeoutMs }),
+    });
+    return { ok: true, connection };
+  }
+
   private open(target: IlliadTarget, calls: string[]): IlliadConnection {
     return this.deps.connect(target, {
       signal: AbortSignal.timeout(EXPORT_DEADLINE_MS),

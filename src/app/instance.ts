@@ -2,6 +2,7 @@ import type { BorrowingService } from './borrowing-service.ts';
 import type { CirculationService } from './circulation-service.ts';
 import type { AvailabilityService } from './availability.ts';
 import type { ConfigService } from './config-service.ts';
+import type { DoctorService } from './doctor-service.ts';
 import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
 import type { LendingService } from './lending-service.ts';
@@ -27,6 +28,8 @@ export interface Instance {
   readonly peers: PeerRequester;
   /** Lending to peers over ISO 18626. */
   readonly lending: LendingService;
+  /** The setup doctor (issue 7). */
+  readonly doctor: DoctorService;
   /** Our holdings, for peers' locate. */
   readonly availability: AvailabilityService;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import type { ImportReport } from '../app/config-transfer.ts';
 import type { Instance } from '../app/instance.ts';
 import { ROLES } from '../domain/access/roles.ts';
 import { describeProblem, InterlendError } from '../domain/errors.ts';
+import { registerDoctor } from './doctor.ts';
 
 /** What `interlend illiad-sim` is given; main.ts starts the simulator. */
 export interface IlliadSimCommandOptions {
@@ -137,6 +138,8 @@ export function buildProgram(deps: CliDeps, io: { out: (line: string) => void; e
       await withInstance(deps, (instance) => instance.tokens.revoke(id));
       io.err(`Token ${id} revoked.`);
     });
+  registerDoctor(program, deps, io, () => deps.openInstance());
+
   program
     .command('illiad-sim')
     .description('run the ILLiad simulator: the Web Platform API (users, transactions, notes) and the NCIP add-on, for tests and demos')

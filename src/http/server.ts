@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { AvailabilityService } from '../app/availability.ts';
+import type { DoctorService } from '../app/doctor-service.ts';
 import type { Registry } from 'prom-client';
 import type { ConfigService } from '../app/config-service.ts';
 import type { BorrowingService } from '../app/borrowing-service.ts';
@@ -24,6 +25,7 @@ import { configObjectRoutes } from './routes/config-objects.ts';
 import { circulationRoutes } from './routes/circulation.ts';
 import { type Iso18626Endpoint, iso18626Routes } from './routes/iso18626.ts';
 import { availabilityRoutes } from './routes/availability.ts';
+import { doctorRoutes } from './routes/doctor.ts';
 import { lendingRoutes } from './routes/lending.ts';
 import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
 import { partnerRoutes } from './routes/partners.ts';
@@ -41,8 +43,12 @@ export interface ServerDeps {
   /** The ILLiad export, for the identity dry run. */
   readonly illiad: IlliadExporter;
   readonly circulation: CirculationService;
+  /** The setup doctor (issue 7). */
+  readonly doctor: DoctorService;
   /** Our holdings, published to peers' locate (issue 6, item 6). */
   readonly availability: AvailabilityService;
+  /** This server's address as ILLiad reaches it (PUBLIC_URL), for the doctor's NCIP address; else the request's. */
+  readonly publicUrl?: string | undefined;
   /** The NCIP responder (protocols/ncip), wired in main.ts. */
   readonly ncip: NcipEndpoint;
   /** The ISO 18626 responder (protocols/iso18626), wired in main.ts. */
@@ -99,6 +105,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestRoutes(api, deps);
     lendingRoutes(api, deps);
     partnerRoutes(api, deps);
+    doctorRoutes(api, deps);
     availabilityRoutes(api, deps);
     circulationRoutes(api, deps);
   });

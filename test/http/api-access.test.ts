@@ -50,6 +50,7 @@ const routes: { method: Method; url: string; allowed: Role[] }[] = [
   { method: 'DELETE', url: '/api/v1/tokens/X', allowed: ADMIN_ONLY },
   { method: 'GET', url: '/api/v1/me', allowed: STAFF },
   { method: 'GET', url: '/api/v1/availability?oclcNumber=1', allowed: ['admin', 'peer'] },
+  { method: 'GET', url: '/api/v1/doctor?offline=true', allowed: READ_CONFIG },
   { method: 'GET', url: '/api/v1/borrowing-requests', allowed: READ_REQUESTS },
   { method: 'GET', url: '/api/v1/borrowing-requests/X', allowed: READ_REQUESTS },
   { method: 'POST', url: '/api/v1/borrowing-requests', allowed: WRITE_REQUESTS },

@@ -13,6 +13,7 @@ import { manualAdapter } from '../../src/app/partner-adapters.ts';
 import { QueueService } from '../../src/app/queues.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import { AvailabilityService } from '../../src/app/availability.ts';
+import { DoctorService } from '../../src/app/doctor-service.ts';
 import { IlliadExporter } from '../../src/app/illiad-export.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
@@ -63,6 +64,7 @@ describe('secrets never leave the server', () => {
       illiad: new IlliadExporter({ ...deps, connect: connectIlliad }),
       circulation: new CirculationService({ ...deps, borrowing, ncip }),
       availability: new AvailabilityService(undefined),
+      doctor: new DoctorService({ storage, env: {}, illiad: new IlliadExporter({ ...deps, connect: connectIlliad }), connect: connectIlliad }),
       storage,
       ncip: createNcipResponder({ service: ncip, storage, clock: deps.clock, ids: deps.ids }),
       iso18626: createIso18626Responder({ peers: new PeerRequester({ storage, env: {}, connect: connectPeer, borrowing }) }),

@@ -16,6 +16,7 @@ import { TokenService } from '../../src/app/token-service.ts';
 import { ROLES, type Role } from '../../src/domain/access/roles.ts';
 import { AvailabilityService } from '../../src/app/availability.ts';
 import { askAvailability } from '../../src/protocols/availability/client.ts';
+import { DoctorService } from '../../src/app/doctor-service.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
@@ -117,6 +118,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     jobs: new JobService(deps),
     illiad,
     circulation,
+    doctor: new DoctorService({ storage, env, illiad, connect: connectIlliad }),
     availability: new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined),
     storage,
     iso18626: createIso18626Responder({ peers, lending, onFault: (error) => faults.push(error) }),

@@ -71,6 +71,19 @@ export function userBody(user: NewIlliadUser): NewIlliadUserRecord {
   return body;
 }
 
+/**
+ * The first dotted version number in the answer, whatever its shape: the body's exact form is not documented (a
+ * JSON string such as "9.2.3.0" is what clients log), so a string, or any string value of an object, is searched.
+ */
+function versionIn(body: unknown): string | null {
+  const texts = typeof body === 'string' ? [body] : typeof body === 'object' && body !== null ? Object.values(body).filter((v): v is string => typeof v === 'string') : [];
+  for (const text of texts) {
+    const found = /\d+(?:\.\d+)+/.exec(text);
+    if (found) return found[0];
+  }
+  return null;
+}
+
 const path = (...segments: string[]) => segments.map(encodeURIComponent).join('/');
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
@@ -96,6 +109,10 @@ export const connectIlliad: IlliadConnector = (target, options): IlliadConnectio
     return response.status === 404 ? undefined : toUser(response.body);
   };
   return {
+    async platformVersion() {
+      const response = await callIlliad(context, { method: 'GET', path: 'SystemInfo/SecurePlatformVersion', summarize: (r) => `version ${versionIn(r.body) ?? 'not given'}` });
+      return versionIn(response.body);
+    },
     userByUsername: (username) => lookUp(path('Users', username)),
     userByExternalId: (externalId) => lookUp(path('Users', 'ExternalUserId', externalId)),
 

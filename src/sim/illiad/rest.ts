@@ -27,6 +27,8 @@ export interface RestRequest {
 export interface RestContext {
   readonly store: IlliadStore;
   readonly settings: TransactionSettings;
+  /** What `SystemInfo/SecurePlatformVersion` answers. */
+  readonly platformVersion: string;
 }
 
 interface Params {
@@ -43,6 +45,9 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
+  // The Web Platform's version, behind the key: what clients call to test a key (illiad.md §1.2, System Information;
+  // UVA's and Stanford's clients ping it). Answered as a JSON string (the body's exact shape is not documented).
+  { name: 'SecurePlatformVersion', method: 'GET', pattern: ['systeminfo', 'secureplatformversion'], handle: (c) => ({ status: 200, body: c.platformVersion }) },
   { name: 'GetUser', method: 'GET', pattern: ['users', '{text}'], handle: (c, p) => getUser(c.store, p.text[0]!) },
   { name: 'GetUserByExternalUserId', method: 'GET', pattern: ['users', 'externaluserid', '{text}'], handle: (c, p) => getUserByExternalUserId(c.store, p.text[0]!) },
   { name: 'CreateUser', method: 'POST', pattern: ['users'], handle: (c, _p, _r, body) => createUser(c.store, body) },

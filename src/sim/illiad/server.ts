@@ -80,6 +80,8 @@ export interface IlliadSimulatorOptions {
   routingRule?: (transaction: IlliadTransaction) => string | undefined;
   /** Faults from the start; default none. */
   faults?: Partial<FaultSettings>;
+  /** What `SystemInfo/SecurePlatformVersion` answers; default `9.2.3.0` (the guide asks for 9.2 or later). */
+  platformVersion?: string;
 }
 
 export interface IlliadSimulator {
@@ -138,6 +140,7 @@ export async function startIlliadSimulator(options: IlliadSimulatorOptions): Pro
   );
   const restContext = {
     store,
+    platformVersion: options.platformVersion ?? '9.2.3.0',
     settings: {
       defaultTransactionStatus,
       unknownUserPolicy: options.unknownUserPolicy ?? 'reject',
