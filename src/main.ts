@@ -32,6 +32,7 @@ import { describeProblem } from './domain/errors.ts';
 import { holdingsSet } from './domain/request/lending-request.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
+import { staffInterface } from './ui/plugin.ts';
 import { connectIlliad } from './protocols/illiad/connection.ts';
 import { resolveHost } from './protocols/iso18626/host-resolver.ts';
 import { connectPeer } from './protocols/iso18626/peer-client.ts';
@@ -154,14 +155,15 @@ export async function serve(given: Env = process.env): Promise<void> {
     illiad: instance.illiad,
     circulation: instance.circulation,
     doctor: instance.doctor,
-    publicUrl: env.PUBLIC_URL,
     availability: instance.availability,
+    publicUrl: env.PUBLIC_URL,
     storage: instance.storage,
     iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
     ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => log.error({ error }, 'NCIP message failed') }),
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
-    logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+    logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    ui: staffInterface({ ...instance, clock: systemClock, demo: () => isDemo(instance.storage), publicUrl: env.PUBLIC_URL }),
   });
   const worker = createWorker({
     storage: instance.storage,

@@ -132,6 +132,15 @@ export class BorrowingService {
     return this.deps.storage.read.borrowing.list(query);
   }
 
+  /** Staff search (issue 8): the request with this id, or the requests a lender of last resort knows by this TN. */
+  async findByReference(text: string): Promise<BorrowingRequest[]> {
+    const reference = text.trim();
+    if (!reference) return [];
+    const byId = await this.deps.storage.read.borrowing.get(reference);
+    if (byId) return [byId];
+    return /^\d{1,18}$/.test(reference) ? this.deps.storage.read.borrowing.byThirdPartyNumber(reference) : [];
+  }
+
   /** A staff action (or a partner's answer recorded by staff) on a request. */
   async act(id: string, action: string, by: Actor, actor: string, reason?: string): Promise<BorrowingRequest> {
     if (action === 'relocate') return this.relocate(id, actor, reason);

@@ -2,7 +2,7 @@
  * The HTTP server, built but not listening (fastify's pattern): main.ts listens, tests use `inject()`.
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { AvailabilityService } from '../app/availability.ts';
 import type { DoctorService } from '../app/doctor-service.ts';
@@ -59,6 +59,8 @@ export interface ServerDeps {
   readonly about: { readonly version: string; readonly database: string; readonly demo: () => Promise<boolean> };
   readonly logger?: FastifyServerOptions['logger'];
   readonly metrics?: Registry;
+  /** The staff web interface (src/ui), handed in by main.ts: the HTTP edge may not import another edge. */
+  readonly ui?: FastifyPluginAsync;
 }
 
 /** JSON bodies of the API: configuration objects are small. */
@@ -111,5 +113,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await ncipRoutes(app, deps);
   await iso18626Routes(app, deps);
+  if (deps.ui) await app.register(deps.ui);
   return app;
 }

@@ -18,6 +18,7 @@ import { AvailabilityService } from '../../src/app/availability.ts';
 import { askAvailability } from '../../src/protocols/availability/client.ts';
 import { DoctorService } from '../../src/app/doctor-service.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { staffInterface } from '../../src/ui/plugin.ts';
 import { connectIlliad } from '../../src/protocols/illiad/connection.ts';
 import { createNcipResponder } from '../../src/protocols/ncip/responder.ts';
 import { createIso18626Responder } from '../../src/protocols/iso18626/responder.ts';
@@ -65,6 +66,8 @@ export interface TestAppOptions {
   readonly peers?: boolean;
   /** Our holdings: with them, the lending auto-responder answers Requests for anything else Unfilled (NotHeld). */
   readonly lendingHoldings?: readonly string[];
+  /** The instance says it runs the demo (the staff pages show the DEMO banner). */
+  readonly demo?: boolean;
 }
 
 export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -108,23 +111,27 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   for (const role of ROLES) {
     tokenFor[role] = (await tokens.create({ name: `test ${role}`, role })).secret;
   }
+  const queues = new QueueService(deps);
+  const doctor = new DoctorService({ storage, env, illiad, connect: connectIlliad });
+  const demo = async () => options.demo ?? false;
   const app = await buildServer({
     config,
     transfer,
     tokens,
     borrowing,
     lending,
-    queues: new QueueService(deps),
+    queues,
     jobs: new JobService(deps),
     illiad,
     circulation,
-    doctor: new DoctorService({ storage, env, illiad, connect: connectIlliad }),
+    doctor,
     availability: new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined),
     storage,
     iso18626: createIso18626Responder({ peers, lending, onFault: (error) => faults.push(error) }),
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
-    about: { version: 'test', database: dialect, demo: async () => false },
+    about: { version: 'test', database: dialect, demo },
+    ui: staffInterface({ tokens, borrowing, lending, queues, config, doctor, clock, demo }),
   });
   return {
     app,

@@ -1,0 +1,23 @@
+import type { BorrowingService } from '../app/borrowing-service.ts';
+import type { ConfigService } from '../app/config-service.ts';
+import type { DoctorService } from '../app/doctor-service.ts';
+import type { LendingService } from '../app/lending-service.ts';
+import type { Clock } from '../app/ports.ts';
+import type { QueueService } from '../app/queues.ts';
+import type { TokenService } from '../app/token-service.ts';
+
+/** The use cases the staff pages work with: the same ones the JSON API uses (design.md: no logic of their own). */
+export interface UiDeps {
+  readonly tokens: TokenService;
+  readonly borrowing: BorrowingService;
+  readonly lending: LendingService;
+  readonly queues: QueueService;
+  readonly config: ConfigService;
+  readonly doctor: DoctorService;
+  /** For "stale": open requests unchanged for some days. */
+  readonly clock: Clock;
+  /** Whether the instance runs the demo (a banner on every page). */
+  readonly demo: () => Promise<boolean>;
+  /** This server's address as ILLiad reaches it (PUBLIC_URL), for the doctor's NCIP address; else the request's. */
+  readonly publicUrl?: string | undefined;
+}

@@ -1,0 +1,45 @@
+import { Layout, type Shell } from '../layout.tsx';
+import type { DashboardView } from '../views/dashboard.ts';
+
+export function DashboardPage({ shell, view }: { shell: Shell; view: DashboardView }) {
+  return (
+    <Layout shell={shell}>
+      <h1>Dashboard</h1>
+      {view.partnerAlerts.length ? (
+        <section class="alerts" aria-labelledby="alerts-heading">
+          <h2 id="alerts-heading">Partners that failed when last used</h2>
+          <ul>
+            {view.partnerAlerts.map((alert) => (
+              <li>
+                <strong safe>{alert.partner}</strong>: <span safe>{alert.message}</span> <time safe>{alert.at}</time>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : (
+        ''
+      )}
+      <section aria-labelledby="queues-heading">
+        <h2 id="queues-heading">Borrowing queues</h2>
+        <ul class="queues">
+          {view.queues.map((queue) => (
+            <li class={queue.attention ? 'queue attention' : 'queue'}>
+              <a href={queue.href}>
+                <span class="count" safe>
+                  {String(queue.count)}
+                </span>
+                <span class="label" safe>
+                  {queue.label}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="lending-heading">
+        <h2 id="lending-heading">Lending</h2>
+        <p safe>{`Lending requests needing attention (new, conditional, on their way back): ${view.lendingNeedsAttention}`}</p>
+      </section>
+    </Layout>
+  );
+}

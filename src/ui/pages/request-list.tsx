@@ -1,0 +1,91 @@
+import { Layout, type Shell } from '../layout.tsx';
+import { type RequestFilters, type RequestRow, STATUS_OPTIONS } from '../views/request-list.ts';
+
+export interface RequestListProps {
+  readonly shell: Shell;
+  readonly filters: RequestFilters;
+  readonly rows: readonly RequestRow[];
+  readonly total: number;
+  /** "Showing 1–50 of 120", or what the search found. */
+  readonly summary: string;
+  readonly previous?: string | undefined;
+  readonly next?: string | undefined;
+}
+
+export function RequestListPage({ shell, filters, rows, summary, previous, next }: RequestListProps) {
+  return (
+    <Layout shell={shell}>
+      <h1>Borrowing requests</h1>
+      <form class="filters" method="get" action="/ui/requests" role="search" aria-label="Filter requests">
+        <div>
+          <label for="q">Request id or ILLiad TN</label>
+          <input id="q" name="q" type="search" value={filters.q ?? ''} />
+        </div>
+        <div>
+          <label for="status">Status</label>
+          <select id="status" name="status">
+            <option value="">Any status</option>
+            {STATUS_OPTIONS.map((option) => (
+              <option value={option.value} selected={filters.status === option.value} safe>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="patron">Patron (primary id)</label>
+          <input id="patron" name="patron" type="text" value={filters.patron ?? ''} />
+        </div>
+        {filters.staleDays ? <input type="hidden" name="staleDays" value={String(filters.staleDays)} /> : ''}
+        <button type="submit">Filter</button>
+      </form>
+      <p class="summary" aria-live="polite" safe>
+        {summary}
+      </p>
+      {rows.length ? (
+        <table>
+          <caption class="visually-hidden">Borrowing requests</caption>
+          <thead>
+            <tr>
+              <th scope="col">Title</th>
+              <th scope="col">Patron</th>
+              <th scope="col">Status</th>
+              <th scope="col">Partner</th>
+              <th scope="col">Changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr>
+                <td>
+                  <a href={row.href} safe>
+                    {row.title}
+                  </a>
+                  {row.author ? (
+                    <div class="muted" safe>
+                      {row.author}
+                    </div>
+                  ) : (
+                    ''
+                  )}
+                </td>
+                <td safe>{row.patron}</td>
+                <td safe>{row.status}</td>
+                <td safe>{row.partner ?? '—'}</td>
+                <td>
+                  <time safe>{row.updatedAt}</time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        ''
+      )}
+      <nav class="pages" aria-label="Pages">
+        {previous ? <a href={previous}>Previous page</a> : ''}
+        {next ? <a href={next}>Next page</a> : ''}
+      </nav>
+    </Layout>
+  );
+}

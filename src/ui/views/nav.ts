@@ -1,0 +1,20 @@
+/** What the header offers a role: a link only where the role may use what is behind it. */
+import { can, type Role } from '../../domain/access/roles.ts';
+
+export interface NavLink {
+  readonly href: string;
+  readonly label: string;
+}
+
+export function navFor(role: Role): NavLink[] {
+  const links: NavLink[] = [];
+  if (can(role, 'read-requests')) links.push({ href: '/ui', label: 'Dashboard' }, { href: '/ui/requests', label: 'Requests' });
+  if (can(role, 'write-requests')) links.push({ href: '/ui/requests/new', label: 'New request' });
+  if (can(role, 'read-config')) links.push({ href: '/ui/doctor', label: 'Doctor' });
+  return links;
+}
+
+/** The page a role lands on after signing in: the dashboard, or the doctor for a role that cannot read requests. */
+export function homeFor(role: Role): string {
+  return navFor(role)[0]?.href ?? '/ui/sign-in';
+}
