@@ -172,6 +172,8 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(response.json().error.message, 'loan is not allowed while the request is Request sent to partner; allowed now: cancel-partner, ask-status, note-to-partner, cancel, patron-cancel');
       const cancel = await app.call('POST', `/api/v1/borrowing-requests/${id}/actions/cancel`, { body: { reason: 'duplicate request' } });
       assert.equal(cancel.json().status, 'CANCELLED_BY_STAFF');
+      assert.equal(cancel.json().rota[0].state, 'CANCELLED', "the partner's entry is over too");
+      assert.equal(cancel.json().rota[0].reason, 'duplicate request');
       await app.drain();
       assert.equal((await get(id)).status, 'CANCELLED_BY_STAFF', 'the queued send finds the request cancelled and does nothing');
       assert.deepEqual(app.sent, []);

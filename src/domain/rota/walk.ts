@@ -45,6 +45,9 @@ const ENTRY_OUTCOME: Record<string, RotaEntryState> = {
   'shipped-physically': 'FILLED',
   'shipped-digitally': 'FILLED',
   'partner-cancelled': 'CANCELLED',
+  // The whole request cancelled while a partner had it: that partner's entry is over too, not still Sent.
+  cancel: 'CANCELLED',
+  'patron-cancel': 'CANCELLED',
 };
 
 function withEntry(request: BorrowingRequest, index: number, change: Partial<RotaEntry>): BorrowingRequest {
