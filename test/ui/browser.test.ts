@@ -76,7 +76,11 @@ test('an operator signs in, enters a request, and cancels it by clicking', { ski
   await page.getByRole('button', { name: 'Cancel the request' }).click();
   await page.locator('#request-status', { hasText: 'Cancelled by staff' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.evaluate('window.notReloaded === true'), true, 'updated in place');
-  assert.ok(await page.getByRole('cell', { name: 'the patron bought a copy' }).isVisible(), 'the history shows the reason');
+  // The reason is shown twice: on the partner's rota entry (now Cancelled) and in the history.
+  const history = page.getByRole('region', { name: 'History' });
+  assert.ok(await history.getByRole('cell', { name: 'the patron bought a copy' }).isVisible(), 'the history shows the reason');
+  const rota = page.getByRole('region', { name: 'Rota' });
+  assert.ok(await rota.getByRole('cell', { name: 'the patron bought a copy' }).isVisible(), "the partner's entry shows it too");
   assert.equal(await page.getByRole('button', { name: 'Cancel the request' }).count(), 0, 'the action is gone');
   await shot(page, '05-cancelled');
 
