@@ -1,22 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { BorrowingRequestRepository, HistoryEntry } from '../app/ports.ts';
+import type { BorrowingRequestRepository } from '../app/ports.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { BorrowingStatus } from '../domain/request/state-model.ts';
-import type { Database, RequestHistoryRow } from './schema.ts';
-
-const toHistory = (row: RequestHistoryRow): HistoryEntry => ({
-  id: row.id,
-  requestId: row.request_id,
-  at: row.at,
-  actor: row.actor,
-  action: row.action,
-  fromStatus: row.from_status as BorrowingStatus | null,
-  toStatus: row.to_status as BorrowingStatus,
-  reason: row.reason,
-  partner: row.partner,
-});
-
-const SEQ_PER_VERSION = 1000;
+import { insertHistory, readHistory } from './history-table.ts';
+import type { Database } from './schema.ts';
 
 /** Requests are kept whole as JSON; status, patron and times are columns for the queues. */
 export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepository {
@@ -65,35 +52,7 @@ export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepos
       const rows = await db.selectFrom('borrowing_request').select('data').where('third_party_number', '=', number).orderBy('created_at', 'desc').execute();
       return rows.map((r) => JSON.parse(r.data) as BorrowingRequest);
     },
-    async addHistory(entries, version) {
-      if (entries.length === 0) return;
-      // Ids made in one millisecond need not sort in order, so a sequence keeps the history's order: the save's
-      // version times SEQ_PER_VERSION plus the line's place. Writers of one request are serialized by its version,
-      // so no read of the last sequence is needed and two saves cannot collide. (Histories written before this
-      // numbering counted 1, 2, 3…; they stay below every new number.)
-      if (entries.length >= SEQ_PER_VERSION) throw new Error(`a save wrote ${entries.length} history lines; at most ${SEQ_PER_VERSION - 1} fit its numbering`);
-      const first = version * SEQ_PER_VERSION;
-      await db
-        .insertInto('request_history')
-        .values(
-          entries.map((entry, i) => ({
-            request_id: entry.requestId,
-            id: entry.id,
-            seq: first + i,
-            at: entry.at,
-            actor: entry.actor,
-            action: entry.action,
-            from_status: entry.fromStatus,
-            to_status: entry.toStatus,
-            reason: entry.reason,
-            partner: entry.partner,
-          })),
-        )
-        .execute();
-    },
-    async history(requestId) {
-      const rows = await db.selectFrom('request_history').selectAll().where('request_id', '=', requestId).orderBy('seq').execute();
-      return rows.map(toHistory);
-    },
+    addHistory: (entries, version) => insertHistory(db, 'request_history', entries, version),
+    history: (requestId) => readHistory<BorrowingStatus>(db, 'request_history', requestId),
   };
 }

@@ -1,24 +1,10 @@
 /** Lending requests and their history (migration 0007): requests kept whole as JSON, like borrowing requests. */
 import type { Kysely } from 'kysely';
-import type { LendingHistoryEntry, LendingRequestRepository } from '../app/ports.ts';
+import type { LendingRequestRepository } from '../app/ports.ts';
 import type { LendingRequest } from '../domain/request/lending-request.ts';
 import type { LendingStatus } from '../domain/request/state-model.ts';
-import type { Database, LendingHistoryRow } from './schema.ts';
-
-const toHistory = (row: LendingHistoryRow): LendingHistoryEntry => ({
-  id: row.id,
-  requestId: row.request_id,
-  at: row.at,
-  actor: row.actor,
-  action: row.action,
-  fromStatus: row.from_status as LendingStatus | null,
-  toStatus: row.to_status as LendingStatus,
-  reason: row.reason,
-  partner: row.partner,
-});
-
-/** As borrowing-repository.ts numbers history lines: the save's version times this, plus the line's place. */
-const SEQ_PER_VERSION = 1000;
+import { insertHistory, readHistory } from './history-table.ts';
+import type { Database } from './schema.ts';
 
 /** Symbols are compared without case (peers write ISILs both ways), so the unique key holds them lower-cased. */
 const symbolKey = (agencyIdValue: string) => agencyIdValue.toLowerCase();
@@ -81,31 +67,7 @@ export function lendingRepository(db: Kysely<Database>): LendingRequestRepositor
       const rows = await db.selectFrom('lending_request').select(['status', (eb) => eb.fn.countAll().as('count')]).groupBy('status').execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
     },
-    async addHistory(entries, version) {
-      if (entries.length === 0) return;
-      if (entries.length >= SEQ_PER_VERSION) throw new Error(`a save wrote ${entries.length} history lines; at most ${SEQ_PER_VERSION - 1} fit its numbering`);
-      const first = version * SEQ_PER_VERSION;
-      await db
-        .insertInto('lending_history')
-        .values(
-          entries.map((entry, i) => ({
-            request_id: entry.requestId,
-            id: entry.id,
-            seq: first + i,
-            at: entry.at,
-            actor: entry.actor,
-            action: entry.action,
-            from_status: entry.fromStatus,
-            to_status: entry.toStatus,
-            reason: entry.reason,
-            partner: entry.partner,
-          })),
-        )
-        .execute();
-    },
-    async history(requestId) {
-      const rows = await db.selectFrom('lending_history').selectAll().where('request_id', '=', requestId).orderBy('seq').execute();
-      return rows.map(toHistory);
-    },
+    addHistory: (entries, version) => insertHistory(db, 'lending_history', entries, version),
+    history: (requestId) => readHistory<LendingStatus>(db, 'lending_history', requestId),
   };
 }
