@@ -11,6 +11,7 @@
  * Failures are sorted for staff: a refused key flags the partner; refused data and identity problems send the
  * request to Ready to be sent with a sentence saying what to fix; an ILLiad that does not answer is tried again.
  */
+import { REFUSED_CLEARED_CODES } from '../domain/identity/username-match.ts';
 import { Secret } from '../domain/config/secret.ts';
 import { resolveEnv, type Env } from '../domain/config/env-refs.ts';
 import type { Partner } from '../domain/config/partner.ts';
@@ -24,8 +25,8 @@ import type { PartnerAdapter, SendResult, Storage } from './ports.ts';
 
 /** The whole export must finish well inside the job's lease (60 s), so a slow ILLiad never meets a takeover. */
 export const EXPORT_DEADLINE_MS = 45_000;
-/** ILLiad's `Cleared` codes that stop an export (illiad.md §1.3): blocked, blocked (other), disavowed. */
-const REFUSED_CLEARED: Readonly<Record<string, string>> = { B: 'blocked', BO: 'blocked', DIS: 'disavowed' };
+/** ILLiad's `Cleared` codes that stop an export (illiad.md §1.3): one list, in the domain, shared with the report. */
+const REFUSED_CLEARED = REFUSED_CLEARED_CODES;
 
 type NcipPartner = Extract<Partner, { profileType: 'NCIP' }>;
 

@@ -47,6 +47,9 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export class IlliadStore {
   private userRows: IlliadUser[] = [];
+  /** Users by lower-cased UserName and by lower-cased mapped column, so lookups do not scan (reports look up 10,000). */
+  private byUsername = new Map<string, IlliadUser>();
+  private byExternalId = new Map<string, IlliadUser>();
   private transactionRows = new Map<number, IlliadTransaction>();
   private noteRows = new Map<number, IlliadNote[]>();
   private trackingRows = new Map<number, IlliadTracking[]>();
@@ -66,6 +69,8 @@ export class IlliadStore {
   /** Empties the store and seeds the starting users again; the counter starts over. */
   reset(): void {
     this.userRows = [];
+    this.byUsername.clear();
+    this.byExternalId.clear();
     this.transactionRows.clear();
     this.noteRows.clear();
     this.trackingRows.clear();
@@ -79,17 +84,13 @@ export class IlliadStore {
   }
 
   user(username: string): IlliadUser | undefined {
-    const found = this.userRows.find((user) => same(user.UserName, username));
+    const found = this.byUsername.get(username.toLowerCase());
     return found && copy(found);
   }
 
   /** The first user whose mapped column equals the id, ignoring case (which one wins among several is unverified, §6). */
   userByExternalUserId(externalUserId: string): IlliadUser | undefined {
-    const column = this.options.externalUserIdMapping;
-    const found = this.userRows.find((user) => {
-      const value = user[column];
-      return value !== null && value !== undefined && same(String(value), externalUserId);
-    });
+    const found = this.byExternalId.get(externalUserId.toLowerCase());
     return found && copy(found);
   }
 
@@ -101,7 +102,7 @@ export class IlliadStore {
   addUser(given: Partial<IlliadUser>): IlliadUser {
     const userName = given.UserName;
     if (typeof userName !== 'string' || userName === '') throw new Error('a user needs a UserName');
-    if (this.userRows.some((user) => same(user.UserName, userName))) throw new DuplicateUserError(`Username ${userName} already exists.`);
+    if (this.byUsername.has(userName.toLowerCase())) throw new DuplicateUserError(`Username ${userName} already exists.`);
     const user = blankUser(userName);
     for (const key of Object.keys(USER_FIELDS) as UserField[]) {
       if (given[key] !== undefined) (user as unknown as Record<string, unknown>)[key] = given[key];
@@ -114,6 +115,10 @@ export class IlliadStore {
     user.LastChangedDate = illiadDateTime(this.options.now());
     user.ExternalUserId = this.mappedValue(user);
     this.userRows.push(user);
+    this.byUsername.set(userName.toLowerCase(), user);
+    // The first user with a mapped value wins, as the scan did.
+    const mapped = user.ExternalUserId?.toLowerCase();
+    if (mapped && !this.byExternalId.has(mapped)) this.byExternalId.set(mapped, user);
     return copy(user);
   }
 
