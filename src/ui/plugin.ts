@@ -9,6 +9,7 @@ import type { UiDeps } from './deps.ts';
 import { installUiErrors } from './errors.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { doctorRoutes } from './routes/doctor.ts';
+import { partnerRoutes } from './routes/partners.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { staticRoutes } from './static.ts';
@@ -46,5 +47,6 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     dashboardRoutes(app, deps);
     requestRoutes(app, deps);
     doctorRoutes(app, deps);
+    partnerRoutes(app, deps);
   };
 }
