@@ -11,6 +11,8 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { doctorRoutes } from './routes/doctor.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { rotaRuleRoutes } from './routes/rota-rules.ts';
+import { rotaTemplateRoutes } from './routes/rota-templates.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { staticRoutes } from './static.ts';
 
@@ -47,6 +49,8 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     dashboardRoutes(app, deps);
     requestRoutes(app, deps);
     doctorRoutes(app, deps);
+    rotaTemplateRoutes(app, deps);
+    rotaRuleRoutes(app, deps);
     partnerRoutes(app, deps);
   };
 }
