@@ -190,6 +190,18 @@ export interface RequestListQuery {
   readonly patron?: string;
   /** Only requests not changed since this time. */
   readonly unchangedSince?: string;
+  /** The partner of the current rota entry (the one that has the request now), by code. */
+  readonly partner?: string;
+  /** Created on or after this day (YYYY-MM-DD, UTC). */
+  readonly createdFrom?: string;
+  /** Created on or before this day (YYYY-MM-DD, UTC, the whole day). */
+  readonly createdTo?: string;
+  /**
+   * Search text: a request's id, an ILLiad TN, an OCLC number (with or without leading zeros or (OCoLC)), an ISBN
+   * (with or without hyphens, 10 or 13 digits), or words that each start a word of the title or author (any case).
+   * A request matching any of these is found (see domain/request/search-keys.ts).
+   */
+  readonly q?: string;
 }
 
 export interface BorrowingRequestRepository {

@@ -86,6 +86,14 @@ export interface BorrowingRequestRow {
   updated_at: string;
   /** The lender of last resort's number for the request (ILLiad's TransactionNumber), once exported. */
   third_party_number: string | null;
+  /** The partner of the current rota entry, for the partner filter (0008). */
+  current_partner: string | null;
+  /** The title's and author's words, lower-cased, each after a space (0008; domain/request/search-keys.ts). */
+  search_text: string | null;
+  /** The OCLC number's digits without leading zeros (0008). */
+  oclc_number: string | null;
+  /** The ISBN as ISBN-13 without hyphens (0008). */
+  isbn: string | null;
 }
 
 export interface RequestHistoryRow {

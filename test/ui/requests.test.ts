@@ -76,7 +76,7 @@ describe('staff request pages', () => {
     assert.ok(refused.body.includes(`names patron &#34;${ESCAPED}, who does not exist`), 'the message is escaped too');
     const search = await operator.get(`/ui/requests?q=${encodeURIComponent(`"${HOSTILE}`)}`);
     assert.ok(!search.body.includes(`"${HOSTILE}`), 'the search box keeps its attribute');
-    assert.ok(search.body.includes(`the id or ILLiad TN “&#34;${ESCAPED}”`), 'the search summary is escaped');
+    assert.ok(search.body.includes(` “&#34;${ESCAPED}”.</p>`), 'the search summary is escaped');
   });
 
   test('an action posted by htmx answers the updated fragment, and the status and history change', async () => {
@@ -154,9 +154,38 @@ describe('staff request pages', () => {
     assert.match(byPatron.body, /Filter kept/);
     assert.doesNotMatch(byPatron.body, /Filter cancelled/);
     const found = await operator.get(`/ui/requests?q=${kept}`);
-    assert.match(found.body, /1 found/);
+    assert.match(found.body, /Showing 1–1 of 1 “/);
     assert.match(found.body, new RegExp(`href="/ui/requests/${kept}"`));
-    assert.match((await operator.get('/ui/requests?q=nothing-like-it')).body, /No request has the id or ILLiad TN/);
+    assert.match((await operator.get('/ui/requests?q=nothing-like-it')).body, /No request matches “nothing-like-it”/);
+  });
+
+  test('the list searches title words, OCLC numbers and ISBNs, and filters by partner and created date', async () => {
+    const pain = await create({ patron: '100200300', title: 'Searchable Problem of Pain', author: 'C. S. Lewis', oclcNumber: '(OCoLC)0098765' });
+    app.clock.advance(2 * 86_400_000);
+    const grief = await create({ patron: '100200300', title: 'Searchable Grief Observed', isbn: '978-0-306-40615-7' });
+    await operator.post(`/ui/requests/${grief}/actions/cancel-partner`, { reason: 'moving on' }, { htmx: true });
+    const titles = async (query: string) => {
+      const page = await operator.get(`/ui/requests?${query}`);
+      assert.equal(page.statusCode, 200);
+      return [...page.body.matchAll(/<a href="\/ui\/requests\/([^"]+)">/g)].map((m) => m[1]).filter((id) => id === pain || id === grief);
+    };
+    assert.deepEqual(await titles('q=searchable%20PAIN'), [pain]);
+    assert.deepEqual(await titles('q=98765'), [pain], 'the OCLC number without its zeros and prefix');
+    assert.deepEqual(await titles('q=0306406152'), [grief], 'the ISBN-10 of the stored ISBN-13');
+    assert.deepEqual((await titles('q=searchable')).sort(), [pain, grief].sort());
+    const today = app.clock.now().slice(0, 10);
+    assert.deepEqual(await titles(`q=searchable&createdFrom=${today}`), [grief]);
+    assert.deepEqual(await titles(`q=searchable&createdTo=${today}`).then((r) => r.sort()), [pain, grief].sort());
+    assert.deepEqual(await titles('q=searchable&createdFrom=not-a-date'), (await titles('q=searchable')), 'a bad date is dropped, not refused');
+    const painNow = (await app.borrowing.get(pain)).request;
+    const griefNow = (await app.borrowing.get(grief)).request;
+    const partnerOf = (r: typeof painNow) => r.rota[r.current!]!.partner;
+    assert.notEqual(partnerOf(painNow), partnerOf(griefNow), 'cancel-partner moved the second on');
+    assert.deepEqual(await titles(`q=searchable&partner=${partnerOf(painNow)}`), [pain]);
+    const page = await operator.get(`/ui/requests?partner=${partnerOf(griefNow)}&createdFrom=${today}`);
+    assert.match(page.body, new RegExp(`<option value="${partnerOf(griefNow)}" selected>`), 'the partner filter is kept');
+    assert.match(page.body, new RegExp(`id="createdFrom" name="createdFrom" type="date" value="${today}"`), 'the date is kept');
+    assert.match(page.body, /<label for="q">Search<\/label>/);
   });
 
   test('an unknown request is a page saying so', async () => {

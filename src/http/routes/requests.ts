@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { BorrowingService } from '../../app/borrowing-service.ts';
 import type { JobService } from '../../app/job-service.ts';
 import type { QueueService } from '../../app/queues.ts';
+import { isoDateSchema } from '../../domain/config/fields.ts';
 import { validate } from '../../domain/config/validate.ts';
 import { invalid, problemError } from '../../domain/errors.ts';
 import { newBorrowingRequestSchema } from '../../domain/request/borrowing-request.ts';
@@ -13,6 +14,10 @@ const idParams = z.object({ id: z.string() });
 const listQuery = z.object({
   status: z.string().optional().describe('One status or several, comma-separated'),
   patron: z.string().optional(),
+  partner: z.string().trim().min(1).max(100).optional().describe('The partner of the current rota entry (code)'),
+  createdFrom: isoDateSchema.optional().describe('Created on or after this day (YYYY-MM-DD, UTC)'),
+  createdTo: isoDateSchema.optional().describe('Created on or before this day (YYYY-MM-DD, UTC)'),
+  q: z.string().max(200).optional().describe('Request id, ILLiad TN, OCLC number, ISBN, or words of the title or author'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -56,7 +61,17 @@ export function requestRoutes(app: FastifyInstance, deps: { borrowing: Borrowing
   });
   app.get('/api/v1/borrowing-requests', { config: { permission: 'read-requests' }, schema: { tags, querystring: listQuery } }, async (request) => {
     const q = query(listQuery, request.query);
-    const page = await deps.borrowing.list({ limit: q.limit, offset: q.offset, statuses: statuses(q.status), ...(q.patron ? { patron: q.patron } : {}) });
+    if (q.createdFrom && q.createdTo && q.createdFrom > q.createdTo) throw problemError('ILL_ERR_BAD_REQUEST', [{ path: 'createdTo', message: `is before createdFrom (${q.createdFrom})` }]);
+    const page = await deps.borrowing.list({
+      limit: q.limit,
+      offset: q.offset,
+      statuses: statuses(q.status),
+      ...(q.patron ? { patron: q.patron } : {}),
+      ...(q.partner ? { partner: q.partner } : {}),
+      ...(q.createdFrom ? { createdFrom: q.createdFrom } : {}),
+      ...(q.createdTo ? { createdTo: q.createdTo } : {}),
+      ...(q.q?.trim() ? { q: q.q.trim() } : {}),
+    });
     return { ...page, limit: q.limit, offset: q.offset };
   });
   app.get('/api/v1/borrowing-requests/:id', { config: { permission: 'read-requests' }, schema: { tags, params: idParams, summary: 'A request with its rota, rule trace, history and allowed actions' } }, async (request) => {

@@ -6,6 +6,7 @@ import * as m0004 from './0004-rule-sets.ts';
 import * as m0005 from './0005-exports.ts';
 import * as m0006 from './0006-circulation.ts';
 import * as m0007 from './0007-lending.ts';
+import * as m0008 from './0008-request-search.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-exports': m0005,
   '0006-circulation': m0006,
   '0007-lending': m0007,
+  '0008-request-search': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,18 +8,23 @@ export interface RequestListProps {
   readonly total: number;
   /** "Showing 1–50 of 120", or what the search found. */
   readonly summary: string;
+  /** The partner codes for the partner filter. */
+  readonly partners: readonly string[];
   readonly previous?: string | undefined;
   readonly next?: string | undefined;
 }
 
-export function RequestListPage({ shell, filters, rows, summary, previous, next }: RequestListProps) {
+export function RequestListPage({ shell, filters, rows, summary, partners, previous, next }: RequestListProps) {
   return (
     <Layout shell={shell}>
       <h1>Borrowing requests</h1>
       <form class="filters" method="get" action="/ui/requests" role="search" aria-label="Filter requests">
         <div>
-          <label for="q">Request id or ILLiad TN</label>
-          <input id="q" name="q" type="search" value={filters.q ?? ''} />
+          <label for="q">Search</label>
+          <input id="q" name="q" type="search" value={filters.q ?? ''} aria-describedby="q-help" />
+          <small id="q-help" class="help">
+            Title or author words, OCLC number, ISBN, request id or ILLiad TN
+          </small>
         </div>
         <div>
           <label for="status">Status</label>
@@ -35,6 +40,25 @@ export function RequestListPage({ shell, filters, rows, summary, previous, next 
         <div>
           <label for="patron">Patron (primary id)</label>
           <input id="patron" name="patron" type="text" value={filters.patron ?? ''} />
+        </div>
+        <div>
+          <label for="partner">Partner now</label>
+          <select id="partner" name="partner">
+            <option value="">Any partner</option>
+            {partners.map((code) => (
+              <option value={code} selected={filters.partner === code} safe>
+                {code}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="createdFrom">Created from</label>
+          <input id="createdFrom" name="createdFrom" type="date" value={filters.createdFrom ?? ''} />
+        </div>
+        <div>
+          <label for="createdTo">Created to</label>
+          <input id="createdTo" name="createdTo" type="date" value={filters.createdTo ?? ''} />
         </div>
         {filters.staleDays ? <input type="hidden" name="staleDays" value={String(filters.staleDays)} /> : ''}
         <button type="submit">Filter</button>

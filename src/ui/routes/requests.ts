@@ -21,19 +21,20 @@ async function pickupLibraries(deps: UiDeps) {
   return page.items.filter((l) => l.doc.isPickup).map((l) => ({ code: l.doc.code, name: l.doc.name }));
 }
 
+async function partnerCodes(deps: UiDeps): Promise<string[]> {
+  const page = await deps.config.list('partners', { limit: 500, offset: 0, filters: {} });
+  return page.items.map((p) => p.doc.code);
+}
+
 export function requestRoutes(app: FastifyInstance, deps: UiDeps): void {
   app.get('/ui/requests', async (request, reply) => {
     requirePermission(request, 'read-requests');
     const filters = parseFilters(request.query as Record<string, unknown>);
     const shell = await shellFor(deps, request, 'Requests', '/ui/requests');
-    if (filters.q) {
-      const found = await deps.borrowing.findByReference(filters.q);
-      const summary = found.length ? `${found.length} found for “${filters.q}”.` : `No request has the id or ILLiad TN “${filters.q}”.`;
-      return html(reply, RequestListPage({ shell, filters, rows: found.map(rowOf), total: found.length, summary }));
-    }
-    const page = await deps.borrowing.list(listQueryOf(filters, deps.clock.now()));
+    const [page, partners] = await Promise.all([deps.borrowing.list(listQueryOf(filters, deps.clock.now())), partnerCodes(deps)]);
     const offset = ((filters.page ?? 1) - 1) * PAGE_SIZE;
-    const summary = page.total === 0 ? 'No request matches.' : `Showing ${offset + 1}–${offset + page.items.length} of ${page.total}.`;
+    const shown = page.total === 0 ? 'No request matches' : `Showing ${offset + 1}–${offset + page.items.length} of ${page.total}`;
+    const summary = filters.q ? `${shown} “${filters.q}”.` : `${shown}.`;
     const at = filters.page ?? 1;
     return html(
       reply,
@@ -43,6 +44,7 @@ export function requestRoutes(app: FastifyInstance, deps: UiDeps): void {
         rows: page.items.map(rowOf),
         total: page.total,
         summary,
+        partners,
         previous: at > 1 ? requestListHref({ ...filters, page: at - 1 }) : undefined,
         next: offset + page.items.length < page.total ? requestListHref({ ...filters, page: at + 1 }) : undefined,
       }),

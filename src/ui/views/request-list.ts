@@ -1,6 +1,6 @@
 /**
  * The request list's filters (from the query string) and rows. Filters map onto BorrowingService.list's query;
- * the search box finds a request by its id or by the lender of last resort's transaction number.
+ * the search box finds requests by id, ILLiad TN, OCLC number, ISBN or words of the title or author.
  */
 import type { RequestListQuery } from '../../app/ports.ts';
 import type { BorrowingRequest } from '../../domain/request/borrowing-request.ts';
@@ -11,7 +11,12 @@ export const PAGE_SIZE = 50;
 export interface RequestFilters {
   readonly status?: BorrowingStatus;
   readonly patron?: string;
-  /** A request id or an ILLiad transaction number. */
+  /** The partner that has the request now (its code). */
+  readonly partner?: string;
+  /** Created on or after / on or before these days (YYYY-MM-DD). */
+  readonly createdFrom?: string;
+  readonly createdTo?: string;
+  /** A request id, an ILLiad TN, an OCLC number, an ISBN, or words of the title or author. */
   readonly q?: string;
   /** Open requests unchanged for this many days (the dashboard's Stale queue). */
   readonly staleDays?: number;
@@ -36,12 +41,22 @@ const whole = (value: unknown, min: number, max: number): number | undefined => 
   return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
 };
 
+const day = (value: unknown): string | undefined => {
+  const t = text(value);
+  if (!t || !/^\d{4}-\d{2}-\d{2}$/.test(t)) return undefined;
+  const parsed = new Date(`${t}T00:00:00.000Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(t) ? t : undefined;
+};
+
 /** Unknown or malformed values are dropped, not refused: a filter link typed by hand shows the whole list. */
 export function parseFilters(query: Record<string, unknown>): RequestFilters {
   const status = text(query.status);
   return {
     ...(status && (BORROWING_STATUS.values as readonly string[]).includes(status) ? { status: status as BorrowingStatus } : {}),
     ...(text(query.patron) ? { patron: text(query.patron)! } : {}),
+    ...(text(query.partner) ? { partner: text(query.partner)! } : {}),
+    ...(day(query.createdFrom) ? { createdFrom: day(query.createdFrom)! } : {}),
+    ...(day(query.createdTo) ? { createdTo: day(query.createdTo)! } : {}),
     ...(text(query.q) ? { q: text(query.q)! } : {}),
     ...(whole(query.staleDays, 1, 365) ? { staleDays: whole(query.staleDays, 1, 365)! } : {}),
     ...(whole(query.page, 1, 100_000) ? { page: whole(query.page, 1, 100_000)! } : {}),
@@ -65,6 +80,10 @@ export function listQueryOf(filters: RequestFilters, now: string): RequestListQu
     offset: (page - 1) * PAGE_SIZE,
     ...(statuses ? { statuses } : {}),
     ...(filters.patron ? { patron: filters.patron } : {}),
+    ...(filters.partner ? { partner: filters.partner } : {}),
+    ...(filters.createdFrom ? { createdFrom: filters.createdFrom } : {}),
+    ...(filters.createdTo ? { createdTo: filters.createdTo } : {}),
+    ...(filters.q ? { q: filters.q } : {}),
     ...(filters.staleDays ? { unchangedSince: new Date(Date.parse(now) - filters.staleDays * 86_400_000).toISOString() } : {}),
   };
 }
