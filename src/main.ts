@@ -14,6 +14,7 @@ import { DoctorService } from './app/doctor-service.ts';
 import { AvailabilityService } from './app/availability.ts';
 import { askAvailability } from './protocols/availability/client.ts';
 import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
+import { PatronImport } from './app/patron-import.ts';
 import { CirculationService } from './app/circulation-service.ts';
 import { JobService } from './app/job-service.ts';
 import { combineJobs, lendingJobs } from './app/lending-jobs.ts';
@@ -144,6 +145,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     process.stdout.write(`\nFirst admin token (shown once; keep it safe):\n  ${generated}\nUse it as: Authorization: Bearer <token>\n\n`);
   }
 
+  const patronImport = new PatronImport({ config: instance.config, storage: instance.storage });
   const app = await buildServer({
     config: instance.config,
     transfer: instance.transfer,
@@ -153,6 +155,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     queues: instance.queues,
     jobs: instance.jobs,
     illiad: instance.illiad,
+    patronImport,
     circulation: instance.circulation,
     doctor: instance.doctor,
     availability: instance.availability,
@@ -163,7 +166,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    ui: staffInterface({ ...instance, clock: systemClock, demo: () => isDemo(instance.storage), publicUrl: env.PUBLIC_URL }),
+    ui: staffInterface({ ...instance, patronImport, clock: systemClock, demo: () => isDemo(instance.storage), publicUrl: env.PUBLIC_URL }),
   });
   const worker = createWorker({
     storage: instance.storage,

@@ -13,6 +13,7 @@ import type { ConfigTransfer } from '../app/config-transfer.ts';
 import type { CirculationService } from '../app/circulation-service.ts';
 import type { IlliadExporter } from '../app/illiad-export.ts';
 import type { LendingService } from '../app/lending-service.ts';
+import type { PatronImport } from '../app/patron-import.ts';
 import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
@@ -29,6 +30,7 @@ import { doctorRoutes } from './routes/doctor.ts';
 import { lendingRoutes } from './routes/lending.ts';
 import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
 import { partnerRoutes } from './routes/partners.ts';
+import { patronImportRoutes } from './routes/patron-import.ts';
 import { requestRoutes } from './routes/requests.ts';
 
 export interface ServerDeps {
@@ -42,6 +44,8 @@ export interface ServerDeps {
   readonly jobs: JobService;
   /** The ILLiad export, for the identity dry run. */
   readonly illiad: IlliadExporter;
+  /** Patrons from CSV (issue 8, item 6); without it there is no `POST /api/v1/patrons/import`. */
+  readonly patronImport?: PatronImport;
   readonly circulation: CirculationService;
   /** The setup doctor (issue 7). */
   readonly doctor: DoctorService;
@@ -107,6 +111,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestRoutes(api, deps);
     lendingRoutes(api, deps);
     partnerRoutes(api, deps);
+    if (deps.patronImport) patronImportRoutes(api, { patronImport: deps.patronImport });
     doctorRoutes(api, deps);
     availabilityRoutes(api, deps);
     circulationRoutes(api, deps);

@@ -1,7 +1,9 @@
 import type { BorrowingService } from '../app/borrowing-service.ts';
 import type { ConfigService } from '../app/config-service.ts';
 import type { DoctorService } from '../app/doctor-service.ts';
+import type { IlliadExporter } from '../app/illiad-export.ts';
 import type { LendingService } from '../app/lending-service.ts';
+import type { PatronImport } from '../app/patron-import.ts';
 import type { Clock } from '../app/ports.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
@@ -14,6 +16,10 @@ export interface UiDeps {
   readonly queues: QueueService;
   readonly config: ConfigService;
   readonly doctor: DoctorService;
+  /** The ILLiad identity dry run on a patron's page (the same as GET /api/v1/partners/{code}/identity). */
+  readonly illiad: IlliadExporter;
+  /** Patrons from CSV: the preview and the import. */
+  readonly patronImport: PatronImport;
   /** For "stale": open requests unchanged for some days. */
   readonly clock: Clock;
   /** Whether the instance runs the demo (a banner on every page). */

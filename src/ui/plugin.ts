@@ -10,6 +10,7 @@ import { installUiErrors } from './errors.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { doctorRoutes } from './routes/doctor.ts';
 import { partnerRoutes } from './routes/partners.ts';
+import { patronRoutes } from './routes/patrons.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { rotaRuleRoutes } from './routes/rota-rules.ts';
 import { rotaTemplateRoutes } from './routes/rota-templates.ts';
@@ -52,5 +53,6 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     rotaTemplateRoutes(app, deps);
     rotaRuleRoutes(app, deps);
     partnerRoutes(app, deps);
+    patronRoutes(app, deps);
   };
 }

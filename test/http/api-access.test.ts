@@ -39,6 +39,7 @@ const routes: { method: Method; url: string; allowed: Role[] }[] = [
     { method: 'PATCH' as const, url: `/api/v1/${g.name}/X`, allowed: g.write },
     { method: 'DELETE' as const, url: `/api/v1/${g.name}/X`, allowed: g.write },
   ]),
+  { method: 'POST', url: '/api/v1/patrons/import', allowed: WRITE_PATRONS },
   { method: 'POST', url: '/api/v1/rota-rules/X/move', allowed: WRITE_PARTNERS },
   { method: 'POST', url: '/api/v1/rota-rules/X/make-final', allowed: WRITE_PARTNERS },
   { method: 'GET', url: '/api/v1/institution', allowed: READ_CONFIG },

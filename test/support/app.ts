@@ -6,6 +6,7 @@ import { LendingService } from '../../src/app/lending-service.ts';
 import { holdingsSet } from '../../src/domain/request/lending-request.ts';
 import { BorrowingService } from '../../src/app/borrowing-service.ts';
 import { exportsThroughApi, IlliadExporter } from '../../src/app/illiad-export.ts';
+import { PatronImport } from '../../src/app/patron-import.ts';
 import { ConfigService } from '../../src/app/config-service.ts';
 import { JobService } from '../../src/app/job-service.ts';
 import { QueueService } from '../../src/app/queues.ts';
@@ -114,6 +115,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const queues = new QueueService(deps);
   const doctor = new DoctorService({ storage, env, illiad, connect: connectIlliad });
   const demo = async () => options.demo ?? false;
+  const patronImport = new PatronImport({ config, storage });
   const app = await buildServer({
     config,
     transfer,
@@ -123,6 +125,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     queues,
     jobs: new JobService(deps),
     illiad,
+    patronImport,
     circulation,
     doctor,
     availability: new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined),
@@ -131,7 +134,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo },
-    ui: staffInterface({ tokens, borrowing, lending, queues, config, doctor, clock, demo }),
+    ui: staffInterface({ tokens, borrowing, lending, queues, config, doctor, illiad, patronImport, clock, demo }),
   });
   return {
     app,
