@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
 import { envReferences, resolveEnv } from '../../src/domain/config/env-refs.ts';
-import { addressProblem, explainRegexError, regexProblem } from '../../src/domain/config/fields.ts';
+import { addressProblem, explainRegexError, isoDateSchema, regexProblem } from '../../src/domain/config/fields.ts';
 import { partnerSchema } from '../../src/domain/config/partner.ts';
 import { checkAddressReferences, keepStoredSecrets } from '../../src/domain/config/secret-fields.ts';
 import { Secret } from '../../src/domain/config/secret.ts';
@@ -63,4 +63,9 @@ test('a number where text is expected says to quote it (YAML reads 0012 as a num
 
 test('paths read like the file', () => {
   assert.equal(formatPath(['partners', 0, 'ncip', 'generalInformation']), 'partners[0].ncip.generalInformation');
+});
+
+test('a date must be a real day: February 31 and the 13th month are refused, leap days only in leap years', () => {
+  for (const good of ['2030-01-31', '2028-02-29', '2030-12-31']) assert.equal(isoDateSchema.safeParse(good).success, true, good);
+  for (const bad of ['2030-02-31', '2030-02-29', '2030-13-01', '2030-04-31', '2030-00-10', '2030-1-5']) assert.equal(isoDateSchema.safeParse(bad).success, false, bad);
 });

@@ -134,4 +134,8 @@ export const timeZoneSchema = z.string().superRefine((zone, ctx) => {
 export const isoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real date');
+  // Date.parse rolls 2030-02-31 over to 3 March; a real date reads back as itself.
+  .refine((s) => {
+    const time = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === s;
+  }, 'is not a real date');
