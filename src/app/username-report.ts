@@ -30,7 +30,9 @@ import {
   type UsernameMatchOutcome,
   USERNAME_MATCH_OUTCOMES,
 } from '../domain/identity/username-match.ts';
+import { csvRecord } from '../domain/csv.ts';
 import type { IlliadCall, IlliadConnection } from './illiad-connection.ts';
+import { RateLimiter, type ReportTimer, realTimer } from './rate-limiter.ts';
 import { exportsThroughApi } from './illiad-export.ts';
 import type { Clock, Stored, Storage } from './ports.ts';
 
@@ -52,52 +54,6 @@ export interface ReportFiles {
   appendCsv(text: string): Promise<number>;
 }
 
-/** Time for the rate limiter, the backoff and the progress ticks; tests give a virtual one. */
-export interface ReportTimer {
-  /** Milliseconds on a clock that only goes forward. */
-  now(): number;
-  /** Resolves after `ms`, or as soon as the signal aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const realTimer: ReportTimer = {
-  now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    }),
-};
-
-/**
- * Spaces requests at most `perSecond` a second, evenly (no bursts: ILLiad is a production system shared with staff
- * and patrons). Slots are taken synchronously, so lookups running at once queue up behind each other. 0: no limit.
- */
-export class RateLimiter {
-  private next = -Infinity;
-  constructor(
-    readonly perSecond: number,
-    private readonly timer: ReportTimer,
-  ) {}
-
-  /** Waits for the next free slot; the wait in milliseconds. */
-  async acquire(signal: AbortSignal): Promise<number> {
-    if (!(this.perSecond > 0)) return 0;
-    const now = this.timer.now();
-    const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / this.perSecond;
-    const wait = slot - now;
-    if (wait > 0) await this.timer.sleep(wait, signal);
-    return wait;
-  }
-}
-
 /** One CSV row: one patron. */
 export interface ReportRow {
   readonly primaryId: string;
@@ -111,17 +67,6 @@ export interface ReportRow {
 }
 
 export const CSV_COLUMNS = ['primaryId', 'email', 'identifier', 'derivedUsername', 'outcome', 'illiadUsername', 'detail'] as const satisfies readonly (keyof ReportRow)[];
-
-/** RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. */
-export function csvField(value: string | null): string {
-  const text = value ?? '';
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One CSV record, CRLF-terminated (RFC 4180). */
-export function csvRecord(values: readonly (string | null)[]): string {
-  return `${values.map(csvField).join(',')}\r\n`;
-}
 
 export const CSV_HEADER = csvRecord(CSV_COLUMNS);
 const csvRow = (row: ReportRow) => csvRecord(CSV_COLUMNS.map((column) => row[column]));

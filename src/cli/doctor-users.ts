@@ -12,13 +12,13 @@ import { Buffer } from 'node:buffer';
 import { appendFile, mkdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import type { ReportTimer } from '../app/rate-limiter.ts';
 import { systemClock } from '../app/system.ts';
 import {
   DEFAULT_RATE_PER_SECOND,
   describeRule,
   type ReportFiles,
   type ReportProgress,
-  type ReportTimer,
   type UsernameCounts,
   type UsernameReport,
   UsernameReportService,

@@ -1,7 +1,8 @@
 /**
  * CSV as RFC 4180 writes it: fields separated by commas, records by CRLF or LF, a field in double quotes may hold
  * commas, line breaks and doubled quotes (""). A UTF-8 byte order mark at the start is dropped; blank lines are
- * skipped. Pure: text in, records (each with the line it starts on) or the first syntax problem out.
+ * skipped. Pure: text in, records (each with the line it starts on) or the first syntax problem out; and the writer
+ * (csvRecord) for what we export, CRLF-terminated.
  */
 import type { Problem } from './errors.ts';
 
@@ -88,7 +89,13 @@ export function parseCsv(input: string): CsvParsed {
   return { ok: true, records };
 }
 
-/** One field as CSV writes it: quoted when it holds a comma, a quote or a line break. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/** RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. */
+export function csvField(value: string | null): string {
+  const text = value ?? '';
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV record, CRLF-terminated (RFC 4180). */
+export function csvRecord(values: readonly (string | null)[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
 }
