@@ -6,51 +6,22 @@
  * temporary folder). Without /usr/bin/chromium the test is skipped, saying so; with CI=true that is a failure.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { test } from 'node:test';
+import { createTestApp } from '../support/app.ts';
+import { openPage, shot, signIn, skip, useBrowser } from './browser-support.ts';
 import { EXAMPLE, EXAMPLE_ENV } from './helpers.ts';
 
-/** As test/ui/browser.test.ts: Debian's Chromium, flags that keep it off Google's hosts. */
-const CHROMIUM = process.env.UI_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const missing = !existsSync(CHROMIUM);
-const skip = missing && process.env.CI !== 'true' ? `${CHROMIUM} is missing: install it with apt-get install -y chromium to run the browser test` : false;
-const SHOTS = process.env.UI_SCREENSHOTS ?? join(tmpdir(), 'interlend-ui-screenshots');
-
-let app: TestApp | undefined;
-let browser: Browser | undefined;
-before(async () => {
-  if (skip) return;
-  assert.ok(!missing, `${CHROMIUM} is missing, and CI=true: .ci/run installs it (apt-get install -y chromium)`);
-  app = await createTestApp('sqlite', { ...EXAMPLE_ENV });
+const suite = useBrowser(async () => {
+  const app = await createTestApp('sqlite', { ...EXAMPLE_ENV });
   await app.transfer.importYaml(EXAMPLE);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
+  return app;
 });
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 test('a partners manager edits the ILLiad partner by its labels, saves, and sees the values after a reload', { skip, timeout: 60_000 }, async () => {
-  const address = await app!.app.listen({ port: 0, host: '127.0.0.1' });
-  const context = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`));
+  const { page, address, problems, done } = await openPage(suite);
+  const app = suite.app();
 
-  await page.goto(`${address}/ui/sign-in`);
-  await page.getByLabel('API token').fill(app!.tokenFor['partners-manager']);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${address}/ui`);
+  await signIn(page, address, app.tokenFor['partners-manager']);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Partners' }).click();
   await page.getByRole('heading', { level: 1, name: 'Partners' }).waitFor();
@@ -83,7 +54,7 @@ test('a partners manager edits the ILLiad partner by its labels, saves, and sees
   assert.equal(await page.getByLabel('API Key', { exact: true }).inputValue(), '');
   assert.ok(!(await page.content()).includes(EXAMPLE_ENV.ILLIAD_API_KEY), 'the key is nowhere in the page');
   // And the use case has it: the API shows the same values, the key still the env reference.
-  const saved = (await app!.call('GET', '/api/v1/partners/ILLiad')).json() as { ncip: Record<string, Record<string, unknown>> };
+  const saved = (await app.call('GET', '/api/v1/partners/ILLiad')).json() as { ncip: Record<string, Record<string, unknown>> };
   assert.equal(saved.ncip.generalInformation!.loanPeriod, 120);
   assert.equal(saved.ncip.generalInformation!.userIdentifierRegex, '^[^@]+');
   assert.equal(saved.ncip.exportToThirdParty!.apiKey, '${ILLIAD_API_KEY}');
@@ -99,6 +70,5 @@ test('a partners manager edits the ILLiad partner by its labels, saves, and sees
   await shot(page, '13-partner-refused');
   // The refused form is answered 422, which the browser logs; nothing else may go wrong.
   assert.deepEqual(problems.filter((p) => !/\b422\b/.test(p)), [], 'no script errors and no CSP refusals on the refused form');
-  await context.close();
-  process.stdout.write(`# screenshots: ${SHOTS}\n`);
+  await done();
 });

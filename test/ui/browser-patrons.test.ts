@@ -5,38 +5,17 @@
  * folder). Without /usr/bin/chromium the test is skipped, saying so; with CI=true that is a failure.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { test } from 'node:test';
+import { createTestApp } from '../support/app.ts';
+import { openPage, shot, signIn, skip, useBrowser } from './browser-support.ts';
 import { EXAMPLE, EXAMPLE_ENV, PATRONS } from './helpers.ts';
 
-/** As test/ui/browser.test.ts: Debian's Chromium, flags that keep it off Google's hosts. */
-const CHROMIUM = process.env.UI_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const missing = !existsSync(CHROMIUM);
-const skip = missing && process.env.CI !== 'true' ? `${CHROMIUM} is missing: install it with apt-get install -y chromium to run the browser test` : false;
-const SHOTS = process.env.UI_SCREENSHOTS ?? join(tmpdir(), 'interlend-ui-screenshots');
-
-let app: TestApp | undefined;
-let browser: Browser | undefined;
-before(async () => {
-  if (skip) return;
-  assert.ok(!missing, `${CHROMIUM} is missing, and CI=true: .ci/run installs it (apt-get install -y chromium)`);
-  app = await createTestApp('sqlite', { ...EXAMPLE_ENV });
+const suite = useBrowser(async () => {
+  const app = await createTestApp('sqlite', { ...EXAMPLE_ENV });
   await app.transfer.importYaml(EXAMPLE);
   await app.transfer.importYaml(PATRONS);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
+  return app;
 });
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 const CSV = [
   'primaryId,firstName,lastName,email,userGroup,pickupLibrary,identifier:UNIVERSITY_ID',
@@ -45,18 +24,10 @@ const CSV = [
 ].join('\n');
 
 test('an operator pastes a CSV with one bad row, sees its problem in the preview, imports, and finds the new patron', { skip, timeout: 60_000 }, async () => {
-  const address = await app!.app.listen({ port: 0, host: '127.0.0.1' });
-  const context = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`));
+  const { page, address, problems, done } = await openPage(suite);
+  const app = suite.app();
 
-  await page.goto(`${address}/ui/sign-in`);
-  await page.getByLabel('API token').fill(app!.tokenFor.operator);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${address}/ui`);
+  await signIn(page, address, app.tokenFor.operator);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patrons' }).click();
   await page.getByRole('heading', { level: 1, name: 'Patrons' }).waitFor();
@@ -71,7 +42,7 @@ test('an operator pastes a CSV with one bad row, sees its problem in the preview
   assert.match((await bad.textContent()) ?? '', /email: is not an e-mail address/);
   assert.match((await bad.textContent()) ?? '', /Not imported/);
   assert.match((await page.getByRole('row').filter({ hasText: '400000001' }).textContent()) ?? '', /Create/);
-  assert.equal((await app!.call('GET', '/api/v1/patrons/400000001')).statusCode, 404, 'the preview wrote nothing');
+  assert.equal((await app.call('GET', '/api/v1/patrons/400000001')).statusCode, 404, 'the preview wrote nothing');
   await shot(page, '32-patron-import-preview');
 
   await page.getByRole('button', { name: 'Import 1 row' }).click();
@@ -84,9 +55,8 @@ test('an operator pastes a CSV with one bad row, sees its problem in the preview
   await page.getByRole('link', { name: '400000001' }).click();
   await page.getByRole('heading', { level: 1, name: 'Noor Haddad, MD (400000001)' }).waitFor();
   await shot(page, '34-patron');
-  assert.equal((await app!.call('GET', '/api/v1/patrons/400000002')).statusCode, 404, 'the bad row was not imported');
+  assert.equal((await app.call('GET', '/api/v1/patrons/400000002')).statusCode, 404, 'the bad row was not imported');
 
   assert.deepEqual(problems, [], 'no script errors, no CSP refusals, no failed loads');
-  await context.close();
-  process.stdout.write(`# screenshots: ${SHOTS}\n`);
+  await done();
 });

@@ -6,51 +6,24 @@
  * and CI rules: without /usr/bin/chromium the test is skipped, saying so; with CI=true that is a failure.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { test } from 'node:test';
+import { createTestApp } from '../support/app.ts';
+import { openPage, shot, signIn, skip, useBrowser } from './browser-support.ts';
 import { EXAMPLE, EXAMPLE_ENV } from './helpers.ts';
 
-const CHROMIUM = process.env.UI_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const missing = !existsSync(CHROMIUM);
-const skip = missing && process.env.CI !== 'true' ? `${CHROMIUM} is missing: install it with apt-get install -y chromium to run the browser test` : false;
-const SHOTS = process.env.UI_SCREENSHOTS ?? join(tmpdir(), 'interlend-ui-screenshots');
 const ILLIAD_RULE = 'ILLiad lender of last resort';
 
-let app: TestApp | undefined;
-let browser: Browser | undefined;
-before(async () => {
-  if (skip) return;
-  assert.ok(!missing, `${CHROMIUM} is missing, and CI=true: .ci/run installs it (apt-get install -y chromium)`);
-  app = await createTestApp('sqlite', { ...EXAMPLE_ENV });
+const suite = useBrowser(async () => {
+  const app = await createTestApp('sqlite', { ...EXAMPLE_ENV });
   await app.transfer.importYaml(EXAMPLE);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
+  return app;
 });
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up by keyboard and makes it final again', { skip, timeout: 60_000 }, async () => {
-  const address = await app!.app.listen({ port: 0, host: '127.0.0.1' });
-  const context = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`));
+  const { page, address, problems, done } = await openPage(suite);
+  const app = suite.app();
 
-  await page.goto(`${address}/ui/sign-in`);
-  await page.getByLabel('API token').fill(app!.tokenFor['partners-manager']);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${address}/ui`);
+  await signIn(page, address, app.tokenFor['partners-manager']);
 
   // The guide's go-live step: the ILLiad rota template Active.
   const nav = page.getByRole('navigation', { name: 'Main' });
@@ -63,7 +36,7 @@ test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up b
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved.').waitFor();
   assert.equal(await page.getByLabel('Status').inputValue(), 'ACTIVE');
-  assert.equal((await app!.config.get('rota-templates', 'ILLiad')).doc.status, 'ACTIVE');
+  assert.equal((await app.config.get('rota-templates', 'ILLiad')).doc.status, 'ACTIVE');
   await shot(page, '22-rota-template-illiad');
 
   await nav.getByRole('link', { name: 'Rota rules' }).click();
@@ -84,7 +57,7 @@ test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up b
   assert.match((await page.getByRole('status').filter({ hasText: 'position 1' }).textContent()) ?? '', /The doctor finds 1 problem/);
   assert.equal(await page.evaluate('window.notReloaded === true'), true, 'updated in place');
   assert.equal(await page.evaluate('document.activeElement?.textContent'), `Move down (${ILLIAD_RULE})`, 'the keyboard stays on the moved rule');
-  assert.deepEqual((await app!.config.list('rota-rules', { limit: 10, offset: 0, filters: {} })).items.map((r) => r.doc.name), [ILLIAD_RULE, 'Network peers first']);
+  assert.deepEqual((await app.config.list('rota-rules', { limit: 10, offset: 0, filters: {} })).items.map((r) => r.doc.name), [ILLIAD_RULE, 'Network peers first']);
   await shot(page, '24-rota-rules-moved');
 
   // Back with a click on "Make final rule".
@@ -92,7 +65,7 @@ test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up b
   await finalMark.waitFor({ timeout: 10_000 });
   assert.ok(await page.locator('[data-check="illiad-rule-final"].pass').isVisible(), 'the doctor is content again');
   assert.equal(await page.evaluate('window.notReloaded === true'), true);
-  assert.deepEqual((await app!.config.list('rota-rules', { limit: 10, offset: 0, filters: {} })).items.map((r) => r.doc.name), ['Network peers first', ILLIAD_RULE]);
+  assert.deepEqual((await app.config.list('rota-rules', { limit: 10, offset: 0, filters: {} })).items.map((r) => r.doc.name), ['Network peers first', ILLIAD_RULE]);
   await shot(page, '25-rota-rules-final');
 
   // The rule's page with its conditions editor: a row added by keyboard takes the focus.
@@ -109,9 +82,8 @@ test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up b
   await page.locator('#c1-value[multiple]').waitFor({ timeout: 10_000 });
   assert.equal(await page.evaluate('document.activeElement?.id'), 'c1-operator', 'the focus stays on the operator after the redraw');
   await shot(page, '26-rota-rule-editor');
-  assert.deepEqual((await app!.config.get('rota-rules', ILLIAD_RULE)).doc.conditions.length, 1, 'nothing saved by the editor');
+  assert.deepEqual((await app.config.get('rota-rules', ILLIAD_RULE)).doc.conditions.length, 1, 'nothing saved by the editor');
 
   assert.deepEqual(problems, [], 'no script errors and no CSP refusals in the console');
-  await context.close();
-  process.stdout.write(`# screenshots: ${SHOTS}\n`);
+  await done();
 });

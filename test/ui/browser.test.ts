@@ -5,53 +5,26 @@
  * folder, printed). Without /usr/bin/chromium the test is skipped, saying so; with CI=true that is a failure.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { test } from 'node:test';
+import { createTestApp } from '../support/app.ts';
+import { openPage, shot, signIn, skip, useBrowser } from './browser-support.ts';
 import { EXAMPLE, EXAMPLE_ENV, PATRONS } from './helpers.ts';
 
-/** Debian's Chromium; UI_CHROMIUM points elsewhere (also a way to see the skip and the CI failure happen). */
-const CHROMIUM = process.env.UI_CHROMIUM ?? '/usr/bin/chromium';
-/** stack.md and the machine notes: without these Chromium calls Google's hosts, which this network refuses. */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const missing = !existsSync(CHROMIUM);
-const skip = missing && process.env.CI !== 'true' ? `${CHROMIUM} is missing: install it with apt-get install -y chromium to run the browser test` : false;
-const SHOTS = process.env.UI_SCREENSHOTS ?? join(tmpdir(), 'interlend-ui-screenshots');
-
-let app: TestApp | undefined;
-let browser: Browser | undefined;
-before(async () => {
-  if (skip) return;
-  assert.ok(!missing, `${CHROMIUM} is missing, and CI=true: .ci/run installs it (apt-get install -y chromium)`);
-  app = await createTestApp('sqlite', { ...EXAMPLE_ENV }, { demo: true });
+const suite = useBrowser(async () => {
+  const app = await createTestApp('sqlite', { ...EXAMPLE_ENV }, { demo: true });
   await app.transfer.importYaml(EXAMPLE);
   await app.transfer.importYaml(PATRONS);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
+  return app;
 });
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 test('an operator signs in, enters a request, and cancels it by clicking', { skip, timeout: 60_000 }, async () => {
-  const address = await app!.app.listen({ port: 0, host: '127.0.0.1' });
-  const context = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`));
+  const { page, address, problems, done } = await openPage(suite);
+  const app = suite.app();
 
   await page.goto(`${address}/ui`);
   assert.equal(new URL(page.url()).pathname, '/ui/sign-in', 'sent to sign in first');
   await shot(page, '01-sign-in');
-  await page.getByLabel('API token').fill(app!.tokenFor.operator);
+  await page.getByLabel('API token').fill(app.tokenFor.operator);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${address}/ui`);
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
@@ -93,6 +66,5 @@ test('an operator signs in, enters a request, and cancels it by clicking', { ski
   await page.getByRole('heading', { name: 'Doctor' }).waitFor();
   await shot(page, '06-doctor');
   assert.deepEqual(problems, [], 'no script errors and no CSP refusals in the console');
-  await context.close();
-  process.stdout.write(`# screenshots: ${SHOTS}\n`);
+  await done();
 });
