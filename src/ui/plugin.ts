@@ -9,6 +9,7 @@ import type { UiDeps } from './deps.ts';
 import { installUiErrors } from './errors.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { doctorRoutes } from './routes/doctor.ts';
+import { lendingRoutes } from './routes/lending.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { patronRoutes } from './routes/patrons.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -49,6 +50,7 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     signInRoutes(app, deps);
     dashboardRoutes(app, deps);
     requestRoutes(app, deps);
+    lendingRoutes(app, deps);
     doctorRoutes(app, deps);
     rotaTemplateRoutes(app, deps);
     rotaRuleRoutes(app, deps);

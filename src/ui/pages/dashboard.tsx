@@ -38,7 +38,9 @@ export function DashboardPage({ shell, view }: { shell: Shell; view: DashboardVi
       </section>
       <section aria-labelledby="lending-heading">
         <h2 id="lending-heading">Lending</h2>
-        <p safe>{`Lending requests needing attention (new, conditional, on their way back): ${view.lendingNeedsAttention}`}</p>
+        <p>
+          <a href={view.lendingHref} safe>{`Lending requests needing attention (new, conditional, on their way back): ${view.lendingNeedsAttention}`}</a>
+        </p>
       </section>
     </Layout>
   );

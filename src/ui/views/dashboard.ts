@@ -4,6 +4,7 @@
  */
 import type { QueueCounts } from '../../app/queues.ts';
 import { BORROWING_STATUS, type BorrowingStatus } from '../../domain/request/state-model.ts';
+import { NEEDS_ATTENTION_HREF } from './lending-list.ts';
 import { requestListHref } from './request-list.ts';
 
 export interface QueueTile {
@@ -18,6 +19,8 @@ export interface DashboardView {
   readonly queues: readonly QueueTile[];
   readonly partnerAlerts: QueueCounts['partnerAlerts'];
   readonly lendingNeedsAttention: number;
+  /** The lending list filtered to the statuses that count (LENDING_MODEL.needsAttention). */
+  readonly lendingHref: string;
   readonly staleDays: number;
 }
 
@@ -40,5 +43,5 @@ export function dashboardView(counts: QueueCounts, lendingNeedsAttention: number
   queues.push({ label: `Stale (unchanged for ${staleDays} days)`, count: stale, href: requestListHref({ staleDays }), attention: stale > 0 });
   const rejected = counts.needsAttention.REJECTED_NO_PARTNER_LEFT ?? 0;
   queues.push({ label: 'Expired: every partner rejected', count: rejected, href: requestListHref({ status: 'EXPIRED' }), attention: rejected > 0 });
-  return { queues, partnerAlerts: counts.partnerAlerts, lendingNeedsAttention, staleDays };
+  return { queues, partnerAlerts: counts.partnerAlerts, lendingNeedsAttention, lendingHref: NEEDS_ATTENTION_HREF, staleDays };
 }
