@@ -155,6 +155,11 @@ export class LendingService {
 
   constructor(private readonly deps: LendingServiceDeps) {}
 
+  /** What ship-physically uses when staff give no due date: today plus the loan period (shown on the staff page). */
+  defaultDueDate(): { readonly dueDate: string; readonly loanPeriodDays: number } {
+    return { dueDate: dueDateAfter(this.deps.clock.now(), this.loanPeriodDays), loanPeriodDays: this.loanPeriodDays };
+  }
+
   private get loanPeriodDays(): number {
     return this.deps.loanPeriodDays ?? DEFAULT_LOAN_PERIOD_DAYS;
   }

@@ -130,7 +130,9 @@ describe('staff lending request pages', () => {
     assert.match(page.body, /<option value="NotHeld">Not held \(NotHeld\)<\/option>/);
     assert.match(page.body, /<input id="reason-reject" name="reason" type="text" required/);
     assert.match(page.body, /<input id="dueDate-ship-physically" name="dueDate" type="date" value="" aria-describedby="dueDate-ship-physically-help"/);
-    assert.match(page.body, /id="dueDate-ship-physically-help">Empty: the default, today plus the loan period/);
+    // The default due date itself, from the use case: today (the test clock) plus 28 days.
+    const defaultDue = new Date(Date.parse(app.clock.now()) + 28 * 86_400_000).toISOString().slice(0, 10);
+    assert.match(page.body, new RegExp(`id="dueDate-ship-physically-help">Empty: ${defaultDue}, today plus the loan period of 28 days`));
     assert.match(page.body, /<input id="itemId-ship-physically" name="itemId" type="text"/);
   });
 

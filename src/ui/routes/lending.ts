@@ -57,7 +57,7 @@ export function lendingRoutes(app: FastifyInstance, deps: UiDeps): void {
   app.get(`${LENDING_PATH}/:id`, async (request, reply) => {
     const staff = requirePermission(request, 'read-requests');
     const { id } = request.params as { id: string };
-    const view = lendingDetailView(await deps.lending.get(id), can(staff.role, 'write-requests'));
+    const view = lendingDetailView(await deps.lending.get(id), can(staff.role, 'write-requests'), deps.lending.defaultDueDate());
     return html(reply, LendingDetailPage({ shell: await shellFor(deps, request, view.title, LENDING_PATH), view, csrf: staff.csrf }));
   });
 
@@ -74,7 +74,7 @@ export function lendingRoutes(app: FastifyInstance, deps: UiDeps): void {
       if (!(caught instanceof InterlendError) || ['ILL_ERR_NOT_FOUND', 'ILL_ERR_INTERNAL'].includes(caught.code)) throw caught;
       error = { action, message: caught.message, values };
     }
-    const view = lendingDetailView(await deps.lending.get(id), can(staff.role, 'write-requests'));
+    const view = lendingDetailView(await deps.lending.get(id), can(staff.role, 'write-requests'), deps.lending.defaultDueDate());
     if (isHtmx(request)) return html(reply, LendingState({ view, csrf: staff.csrf, error, focus: true }));
     if (!error) return reply.redirect(lendingHref(id), 303);
     return html(reply, LendingDetailPage({ shell: await shellFor(deps, request, view.title, LENDING_PATH), view, csrf: staff.csrf, error }), 409);

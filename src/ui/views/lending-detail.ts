@@ -68,7 +68,7 @@ const LABELS: Record<string, string> = {
 
 const ITEM_ID: ActionInput = { kind: 'text', name: 'itemId', label: 'Item id (barcode)', required: false, maxLength: 255 };
 
-function inputsOf(action: string): ActionInput[] {
+function inputsOf(action: string, defaultDue?: DefaultDue): ActionInput[] {
   switch (action) {
     case 'conditional':
       return [{ kind: 'textarea', name: 'reason', label: 'Conditions', required: true, maxLength: 2000, help: 'The borrower reads them and answers ACCEPT or REJECT.' }];
@@ -83,7 +83,9 @@ function inputsOf(action: string): ActionInput[] {
           kind: 'date',
           name: 'dueDate',
           label: 'Due date',
-          help: 'Empty: the default, today plus the loan period (LENDING_LOAN_PERIOD_DAYS, 28 days unless set), at 23:59:59 UTC.',
+          help: defaultDue
+            ? `Empty: ${defaultDue.dueDate.slice(0, 10)}, today plus the loan period of ${defaultDue.loanPeriodDays} days (LENDING_LOAN_PERIOD_DAYS), at 23:59:59 UTC.`
+            : 'Empty: today plus the loan period (LENDING_LOAN_PERIOD_DAYS), at 23:59:59 UTC.',
         },
         ITEM_ID,
       ];
@@ -96,10 +98,13 @@ function inputsOf(action: string): ActionInput[] {
   }
 }
 
-export function lendingActionButtons(allowed: readonly string[]): LendingActionButton[] {
+/** The default due date ship-physically uses, from LendingService.defaultDueDate. */
+export type DefaultDue = { readonly dueDate: string; readonly loanPeriodDays: number };
+
+export function lendingActionButtons(allowed: readonly string[], defaultDue?: DefaultDue): LendingActionButton[] {
   return allowed.map((action) => {
     const transition = LENDING_MODEL.transitions.find((t) => t.action === action);
-    return { action, label: LABELS[action] ?? action, description: transition?.description ?? '', inputs: inputsOf(action) };
+    return { action, label: LABELS[action] ?? action, description: transition?.description ?? '', inputs: inputsOf(action, defaultDue) };
   });
 }
 
@@ -154,7 +159,11 @@ export function messageInWords(message: LenderMessage): string {
   return `${head}${parts.length ? `: ${parts.join('; ')}` : ''} — made by ${message.cause} at ${message.at}, not yet delivered`;
 }
 
-export function lendingDetailView(found: { request: LendingRequest; history: readonly LendingHistoryEntry[]; allowedActions: readonly string[] }, canAct: boolean): LendingDetailView {
+export function lendingDetailView(
+  found: { request: LendingRequest; history: readonly LendingHistoryEntry[]; allowedActions: readonly string[] },
+  canAct: boolean,
+  defaultDue?: DefaultDue,
+): LendingDetailView {
   const { request } = found;
   const c = request.citation;
   return {
@@ -188,6 +197,6 @@ export function lendingDetailView(found: { request: LendingRequest; history: rea
       change: h.fromStatus === h.toStatus ? statusLabel(h.toStatus) : `${statusLabel(h.fromStatus)} → ${statusLabel(h.toStatus)}`,
       reason: h.reason,
     })),
-    actions: canAct ? lendingActionButtons(found.allowedActions) : [],
+    actions: canAct ? lendingActionButtons(found.allowedActions, defaultDue) : [],
   };
 }
