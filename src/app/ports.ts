@@ -202,6 +202,8 @@ export interface RequestListQuery {
    * A request matching any of these is found (see domain/request/search-keys.ts).
    */
   readonly q?: string;
+  /** Only requests whose last rota entry rejected them (Expired with no partner left after a rejection). */
+  readonly rejectedByLastPartner?: boolean;
 }
 
 export interface BorrowingRequestRepository {

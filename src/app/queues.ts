@@ -17,10 +17,6 @@ export interface QueueCounts {
   readonly partnerAlerts: PartnerAlert[];
 }
 
-function rejectedAtTheEnd(request: BorrowingRequest): boolean {
-  return request.status === 'EXPIRED' && request.rota.at(-1)?.state === 'REJECTED';
-}
-
 export class QueueService {
   constructor(private readonly deps: { storage: Storage; clock: Clock }) {}
 
@@ -33,8 +29,8 @@ export class QueueService {
     const byStatus = await repo.countByStatus();
     const needsAttention: Record<string, number> = {};
     for (const status of BORROWING_MODEL.needsAttention) needsAttention[status] = byStatus[status] ?? 0;
-    const expired = await repo.list({ statuses: ['EXPIRED'], limit: 10_000, offset: 0 });
-    needsAttention.REJECTED_NO_PARTNER_LEFT = expired.items.filter(rejectedAtTheEnd).length;
+    // Counted in the database: Expired requests pile up over the years, and only the count is needed here.
+    needsAttention.REJECTED_NO_PARTNER_LEFT = (await repo.list({ statuses: ['EXPIRED'], rejectedByLastPartner: true, limit: 1, offset: 0 })).total;
     needsAttention.STALE = (await repo.list({ statuses: OPEN, limit: 1, offset: 0, unchangedSince: this.staleBefore(staleDays) })).total;
     return { byStatus, needsAttention, partnerAlerts: await this.deps.storage.read.partnerAlerts.list() };
   }
@@ -43,15 +39,20 @@ export class QueueService {
   async needsAttention(staleDays: number, limit: number, offset: number): Promise<Page<BorrowingRequest & { attention: string }>> {
     const repo = this.deps.storage.read.borrowing;
     const staleBefore = this.staleBefore(staleDays);
-    const flagged = await repo.list({ statuses: [...BORROWING_MODEL.needsAttention, 'EXPIRED'], limit: 10_000, offset: 0 });
+    const flagged = await repo.list({ statuses: [...BORROWING_MODEL.needsAttention], limit: 10_000, offset: 0 });
+    const rejected = await repo.list({ statuses: ['EXPIRED'], rejectedByLastPartner: true, limit: 10_000, offset: 0 });
     const stale = await repo.list({ statuses: OPEN, limit: 10_000, offset: 0, unchangedSince: staleBefore });
     const seen = new Set<string>();
     const items: (BorrowingRequest & { attention: string })[] = [];
     for (const request of flagged.items) {
-      if (request.status === 'EXPIRED' && !rejectedAtTheEnd(request)) continue;
       seen.add(request.id);
-      items.push({ ...request, attention: request.status === 'EXPIRED' ? 'REJECTED_NO_PARTNER_LEFT' : request.status });
+      items.push({ ...request, attention: request.status });
     }
+    for (const request of rejected.items) {
+      seen.add(request.id);
+      items.push({ ...request, attention: 'REJECTED_NO_PARTNER_LEFT' });
+    }
+    items.sort((a, b) => (a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1));
     for (const request of stale.items) if (!seen.has(request.id)) items.push({ ...request, attention: 'STALE' });
     return { items: items.slice(offset, offset + limit), total: items.length };
   }

@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { BorrowingRequestRepository } from '../app/ports.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import { searchKeysOf, searchTermsOf } from '../domain/request/search-keys.ts';
 import type { BorrowingStatus } from '../domain/request/state-model.ts';
 import { insertHistory, readHistory } from './history-table.ts';
+import type { Dialect } from './database.ts';
 import type { Database } from './schema.ts';
 
 /** The day after a YYYY-MM-DD day, for "created on or before": `created_at < next day`. */
@@ -15,7 +16,12 @@ function dayAfter(day: string): string {
  * Requests are kept whole as JSON; status, patron, times, the current partner and the search keys (migration 0008)
  * are columns for the queues and the staff search.
  */
-export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepository {
+/** The state of a request's last rota entry, read from its JSON in SQL (for the needs-attention queue). */
+function lastEntryState(dialect: Dialect) {
+  return dialect === 'postgres' ? sql<string>`(cast(data as jsonb) -> 'rota' -> -1 ->> 'state')` : sql<string>`json_extract(data, '$.rota[#-1].state')`;
+}
+
+export function borrowingRepository(db: Kysely<Database>, dialect: Dialect): BorrowingRequestRepository {
   const keysOf = (r: BorrowingRequest) => {
     const keys = searchKeysOf(r.citation);
     return { search_text: keys.words, oclc_number: keys.oclcNumber, isbn: keys.isbn };
@@ -60,6 +66,7 @@ export function borrowingRepository(db: Kysely<Database>): BorrowingRequestRepos
       if (query.partner) select = select.where('current_partner', '=', query.partner);
       if (query.createdFrom) select = select.where('created_at', '>=', query.createdFrom);
       if (query.createdTo) select = select.where('created_at', '<', dayAfter(query.createdTo));
+      if (query.rejectedByLastPartner) select = select.where(lastEntryState(dialect), '=', 'REJECTED');
       const terms = query.q === undefined ? undefined : searchTermsOf(query.q);
       if (terms) {
         // Each way of matching is its own indexed select, and the request is found by any: the words scan the

@@ -149,7 +149,7 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
       },
     },
     jobs: jobRepository(db, dialect),
-    borrowing: borrowingRepository(db),
+    borrowing: borrowingRepository(db, dialect),
     lending: lendingRepository(db),
     circulation: circulationRepository(db),
     ncipMessages: ncipMessageRepository(db),

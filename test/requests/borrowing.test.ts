@@ -92,6 +92,8 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(done.statusReason, 'no partner is left in the rota (the last, SOUTH: lost)');
       const queue = (await app.call('GET', '/api/v1/queues/needs-attention')).json();
       assert.deepEqual(queue.items.map((r: { id: string; attention: string }) => [r.id, r.attention]), [[request.id, 'REJECTED_NO_PARTNER_LEFT']]);
+      // Counted in the database from the last rota entry's state (SQLite json_extract, PostgreSQL jsonb).
+      assert.equal((await app.call('GET', '/api/v1/queues')).json().needsAttention.REJECTED_NO_PARTNER_LEFT, 1);
     });
 
     test('a Conditional answer waits for staff; accept or refuse decides', async () => {
