@@ -1,3 +1,4 @@
+import { HistorySection } from '../components/history.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import type { ActionInput, Field, LendingActionButton, LendingDetailView } from '../views/lending-detail.ts';
 
@@ -138,33 +139,7 @@ export function LendingState({ view, csrf, error, focus }: { view: LendingDetail
           <p>Nothing: the borrower has been told everything.</p>
         )}
       </section>
-      <section aria-labelledby="history-heading">
-        <h2 id="history-heading">History</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Status</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.history.map((h) => (
-              <tr>
-                <td>
-                  <time safe>{h.at}</time>
-                </td>
-                <td safe>{h.actor}</td>
-                <td safe>{h.action}</td>
-                <td safe>{h.change}</td>
-                <td safe>{h.reason ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <HistorySection rows={view.history} withPartner={false} />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { Pager } from '../components/pager.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import { type LendingFilters, type LendingRow, LENDING_PATH, type StatusOption, statusValue } from '../views/lending-list.ts';
 
@@ -90,10 +91,7 @@ export function LendingListPage({ shell, filters, statusOptions, requesters, row
       ) : (
         ''
       )}
-      <nav class="pages" aria-label="Pages">
-        {previous ? <a href={previous}>Previous page</a> : ''}
-        {next ? <a href={next}>Next page</a> : ''}
-      </nav>
+      <Pager previous={previous} next={next} />
     </Layout>
   );
 }

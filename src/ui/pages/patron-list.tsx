@@ -1,3 +1,4 @@
+import { Pager } from '../components/pager.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import { PATRON_IMPORT_PATH, PATRONS_PATH, type PatronListQuery, type PatronRow } from '../views/patron-list.ts';
 
@@ -80,10 +81,7 @@ export function PatronListPage({ shell, query, rows, summary, previous, next, ma
       ) : (
         ''
       )}
-      <nav class="pages" aria-label="Pages">
-        {previous ? <a href={previous}>Previous page</a> : ''}
-        {next ? <a href={next}>Next page</a> : ''}
-      </nav>
+      <Pager previous={previous} next={next} />
     </Layout>
   );
 }

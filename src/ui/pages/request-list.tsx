@@ -1,3 +1,4 @@
+import { Pager } from '../components/pager.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import { type RequestFilters, type RequestRow, STATUS_OPTIONS } from '../views/request-list.ts';
 
@@ -106,10 +107,7 @@ export function RequestListPage({ shell, filters, rows, summary, partners, previ
       ) : (
         ''
       )}
-      <nav class="pages" aria-label="Pages">
-        {previous ? <a href={previous}>Previous page</a> : ''}
-        {next ? <a href={next}>Next page</a> : ''}
-      </nav>
+      <Pager previous={previous} next={next} />
     </Layout>
   );
 }
