@@ -59,6 +59,18 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.status(HTTP_STATUS[known.code]).send(errorBody(known));
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(errorBody(new InterlendError('ILL_ERR_NOT_FOUND', `there is nothing at ${request.method} ${request.url.split('?')[0]}`)));
+    const path = request.url.split('?')[0]!;
+    // A person who mistyped a staff-page address gets a page, not JSON (the staff pages are their own plugin, so
+    // this is the one not-found handler for them too).
+    if ((path === '/ui' || path.startsWith('/ui/')) && /text\/html/.test(request.headers.accept ?? '')) {
+      return reply.status(404).header('content-security-policy', "default-src 'none'").type('text/html; charset=utf-8').send(notFoundPage(path));
+    }
+    return reply.status(404).send(errorBody(new InterlendError('ILL_ERR_NOT_FOUND', `there is nothing at ${request.method} ${path}`)));
   });
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function notFoundPage(path: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found — Interlend</title></head><body><main><h1>Not found</h1><p>There is no staff page at <code>${escapeHtml(path)}</code>.</p><p><a href="/ui">Back to the dashboard</a></p></main></body></html>`;
 }
