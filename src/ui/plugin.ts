@@ -12,6 +12,7 @@ import { doctorRoutes } from './routes/doctor.ts';
 import { lendingRoutes } from './routes/lending.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { patronRoutes } from './routes/patrons.ts';
+import { placeRoutes } from './routes/places.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { rotaRuleRoutes } from './routes/rota-rules.ts';
 import { rotaTemplateRoutes } from './routes/rota-templates.ts';
@@ -54,6 +55,7 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     doctorRoutes(app, deps);
     rotaTemplateRoutes(app, deps);
     rotaRuleRoutes(app, deps);
+    placeRoutes(app, deps);
     partnerRoutes(app, deps);
     patronRoutes(app, deps);
   };

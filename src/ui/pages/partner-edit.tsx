@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 import { Layout, type Shell } from '../layout.tsx';
 import type { PartnerDoctorView } from '../views/partner-doctor.ts';
 import { type FieldView, REMOVE_PREFIX, type SectionView } from '../views/partner-form.ts';
@@ -87,6 +88,25 @@ export function PartnerField({ field }: { field: FieldView }) {
       ) : (
         ''
       )}
+    </div>
+  );
+}
+
+/** A refused form's summary: the fields say what is wrong with them; the problems of no field are listed here. */
+export function NothingSaved({ problems, children }: { problems: readonly string[]; children?: Children }) {
+  return (
+    <div class="error" role="alert">
+      <p>Nothing was saved: correct the fields marked below.</p>
+      {problems.length ? (
+        <ul>
+          {problems.map((p) => (
+            <li safe>{p}</li>
+          ))}
+        </ul>
+      ) : (
+        ''
+      )}
+      {children}
     </div>
   );
 }
@@ -235,19 +255,7 @@ export function PartnerPage(props: PartnerPageProps) {
         ''
       )}
       {props.refused ? (
-        <div class="error" role="alert">
-          <p>Nothing was saved: correct the fields marked below.</p>
-          {props.problems.length ? (
-            <ul>
-              {props.problems.map((p) => (
-                <li safe>{p}</li>
-              ))}
-            </ul>
-          ) : (
-            ''
-          )}
-          {props.secretDropped ? <p>A key or secret you typed is not shown again: type it again before saving.</p> : ''}
-        </div>
+        <NothingSaved problems={props.problems}>{props.secretDropped ? <p>A key or secret you typed is not shown again: type it again before saving.</p> : ''}</NothingSaved>
       ) : (
         ''
       )}

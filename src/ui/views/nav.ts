@@ -12,6 +12,7 @@ export function navFor(role: Role): NavLink[] {
   if (can(role, 'write-requests')) links.push({ href: '/ui/requests/new', label: 'New request' });
   if (can(role, 'read-requests')) links.push({ href: '/ui/lending', label: 'Lending' });
   if (can(role, 'read-patrons')) links.push({ href: '/ui/patrons', label: 'Patrons' });
+  if (can(role, 'read-config')) links.push({ href: '/ui/places', label: 'Libraries & places' });
   if (can(role, 'read-config')) links.push({ href: '/ui/partners', label: 'Partners' });
   if (can(role, 'read-config')) links.push({ href: '/ui/rota-templates', label: 'Rota templates' }, { href: '/ui/rota-rules', label: 'Rota rules' });
   if (can(role, 'read-config')) links.push({ href: '/ui/doctor', label: 'Doctor' });

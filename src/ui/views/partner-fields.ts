@@ -33,8 +33,8 @@ export type FieldKind =
   | { readonly type: 'checkbox' }
   /** One of a closed list (an enum's `labels`); `nullable`: a blank choice first. */
   | { readonly type: 'select'; readonly labels: Readonly<Record<string, string>>; readonly nullable?: boolean }
-  /** The code of another configuration object, or blank. */
-  | { readonly type: 'ref'; readonly kind: RefKind }
+  /** The code of another configuration object, or blank; `required`: no blank (a location's library). */
+  | { readonly type: 'ref'; readonly kind: RefKind; readonly required?: boolean }
   /** Write-only: the page says whether one is set (and the `${VAR}` it names), never the value. */
   | { readonly type: 'secret'; readonly noun: string }
   /** One value a line (a list of strings). */

@@ -77,9 +77,14 @@ function secretStateOf(shown: unknown): SecretState {
 
 /** The form's values of a stored partner (as the API shows it: secrets already hidden). */
 export function formValuesOf(partner: Record<string, unknown>, sections: readonly SectionSpec[]): Record<string, string> {
+  return fieldValuesOf(partner, sections.flatMap((s) => s.fields));
+}
+
+/** The form's values of a stored object (as the API shows it), for these fields. */
+export function fieldValuesOf(doc: Record<string, unknown>, fields: readonly FieldSpec[]): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const field of sections.flatMap((s) => s.fields)) {
-    const value = at(partner, field.path);
+  for (const field of fields) {
+    const value = at(doc, field.path);
     if (field.kind.type === 'secret') continue;
     if (field.kind.type === 'checkbox') values[field.path] = value === true ? ON : '';
     else if (field.kind.type === 'lines') values[field.path] = Array.isArray(value) ? value.join('\n') : '';
@@ -112,8 +117,10 @@ function inputValue(field: FieldSpec, raw: string, stored: unknown, remove: bool
       return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
     }
     case 'select':
-    case 'ref':
       return raw === '' ? null : raw;
+    case 'ref':
+      // A required reference left blank is missing (the schema says "is required"), not null.
+      return raw === '' ? (kind.required ? undefined : null) : raw;
     case 'lines':
       return raw
         .split(/\r?\n/)
@@ -135,12 +142,8 @@ function inputValue(field: FieldSpec, raw: string, stored: unknown, remove: bool
  * shows it (for the secrets to keep); the code and profile type are the stored ones, not the form's.
  */
 export function partnerInput(values: Record<string, string>, sections: readonly SectionSpec[], stored: Record<string, unknown>): Record<string, unknown> {
-  const doc: Record<string, unknown> = {};
-  for (const field of sections.flatMap((s) => s.fields)) {
-    if (field.path.startsWith('locateProfile.')) continue;
-    const value = field.fixed ? at(stored, field.path) : inputValue(field, values[field.path] ?? '', at(stored, field.path), values[REMOVE_PREFIX + field.path] === ON);
-    setAt(doc, field.path, value);
-  }
+  const ownFields = sections.flatMap((s) => s.fields).filter((f) => !f.path.startsWith('locateProfile.'));
+  const doc = documentOf(values, ownFields, stored);
   const locate = values['locateProfile.type'] ?? '';
   const storedLocate = at(stored, 'locateProfile') as Record<string, unknown> | null | undefined;
   const sameType = storedLocate?.type === locate ? storedLocate : undefined;
@@ -153,6 +156,19 @@ export function partnerInput(values: Record<string, string>, sections: readonly 
       token: inputValue(fieldOf('locateProfile.token'), values['locateProfile.token'] ?? '', sameType?.token, values[`${REMOVE_PREFIX}locateProfile.token`] === ON),
     };
   } else doc.locateProfile = locate === '' ? null : { type: locate };
+  return doc;
+}
+
+/**
+ * The document these fields make from the posted values, each by its kind; a fixed field keeps its stored value
+ * (`stored` as the API shows it; empty for a new object).
+ */
+export function documentOf(values: Record<string, string>, fields: readonly FieldSpec[], stored: Record<string, unknown>): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = field.fixed ? at(stored, field.path) : inputValue(field, values[field.path] ?? '', at(stored, field.path), values[REMOVE_PREFIX + field.path] === ON);
+    setAt(doc, field.path, value);
+  }
   return doc;
 }
 
@@ -186,7 +202,7 @@ function optionsOf(field: FieldSpec, refs: RefOptions, value: string): readonly 
   const listed = refs[kind.kind];
   // A code that is not (or no longer) there is still shown, so saving does not change it silently.
   const missing = value && !listed.some((o) => o.value === value) ? [{ value, label: `${value} (does not exist)` }] : [];
-  return [{ value: '', label: '(blank)' }, ...listed, ...missing];
+  return [{ value: '', label: kind.required ? '(choose one)' : '(blank)' }, ...listed, ...missing];
 }
 
 export function fieldViews(
