@@ -21,8 +21,11 @@ export function Layout({ shell, children }: { shell: Shell; children?: Children 
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          {/* The indicator styles htmx would inject inline are in ui.css: the CSP allows no inline style. */}
-          <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+          {/* The CSP allows no inline style: the indicator styles htmx would inject are in ui.css, and htmx must not
+              copy `style` attributes when it settles a swap (its default), which the CSP refuses whenever the browser
+              has put a style on an element (a resized textarea, a scrolled one): seen as a console error in the
+              guide-setup browser test. */}
+          <meta name="htmx-config" content='{"includeIndicatorStyles":false,"attributesToSettle":["class","width","height"]}' />
           <title safe>{`${shell.title} · Interlend`}</title>
           <link rel="stylesheet" href="/ui/static/ui.css" />
           <link rel="icon" href="/ui/static/favicon.svg" type="image/svg+xml" />

@@ -12,9 +12,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type { TestApp } from '../support/app.ts';
 
 /** Debian's Chromium; UI_CHROMIUM points elsewhere (also a way to see the skip and the CI failure happen). */
-const CHROMIUM = process.env.UI_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.UI_CHROMIUM ?? '/usr/bin/chromium';
 /** stack.md and the machine notes: without these Chromium calls Google's hosts, which this network refuses. */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const missing = !existsSync(CHROMIUM);
 /** The `skip` option of every browser test. */
 export const skip: string | false = missing && process.env.CI !== 'true' ? `${CHROMIUM} is missing: install it with apt-get install -y chromium to run the browser test` : false;
