@@ -13,37 +13,13 @@ import { parseIso18626 } from '../../src/protocols/iso18626/parse.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { type RecordingBorrower, startRecordingBorrower } from '../support/iso18626-borrower.ts';
 import { iso18626Schema, ISO18626_SAMPLES_URL } from '../support/iso18626-xsd.ts';
+import { peerRequest, type PeerRequestOptions } from '../support/iso18626-request.ts';
 
 const EXAMPLE = readFileSync(new URL('../../examples/lender-of-last-resort.yaml', import.meta.url), 'utf8');
 const US = 'US-CSUD';
 
-let counter = 0;
 /** A Request from `from` to us, with its own id unless given. */
-function request(from: string, options: { id?: string; title?: string; to?: string; note?: string } = {}): Iso18626Request {
-  return {
-    kind: 'request',
-    header: {
-      supplyingAgencyId: { type: 'ISIL', value: options.to ?? US },
-      requestingAgencyId: { type: 'ISIL', value: from },
-      multipleItemRequestId: null,
-      timestamp: new Date(Date.UTC(2026, 10, 28, 12, 0, counter++)).toISOString(),
-      requestingAgencyRequestId: options.id ?? `REQ-${counter}`,
-      supplyingAgencyRequestId: null,
-    },
-    bibliographicInfo: {
-      supplierUniqueRecordId: null, title: options.title ?? 'The Lent Book', author: 'A. Author', subtitle: null, seriesTitle: null, edition: null, titleOfComponent: null,
-      authorOfComponent: null, volume: null, issue: null, pagesRequested: null, estimatedNoPages: null, bibliographicItemIds: [{ code: 'ISBN', value: '0306406152' }],
-      sponsor: null, informationSource: null, bibliographicRecordIds: [{ code: 'OCLC', value: '0012345678' }],
-    },
-    publicationInfo: null,
-    serviceInfo: { requestType: 'New', requestSubTypes: [], requestingAgencyPreviousRequestId: null, serviceType: 'Loan', serviceLevel: null, preferredFormat: null, needBeforeDate: null, copyrightCompliance: null, anyEdition: null, startDate: null, endDate: null, note: options.note ?? null },
-    supplierInfo: [],
-    requestedDeliveryInfo: [],
-    requestingAgencyInfo: null,
-    patronInfo: { patronId: 'P-1', surname: null, givenName: null, patronType: null, sendToPatron: null, addresses: [] },
-    billingInfo: null,
-  };
-}
+const request = (from: string, options: PeerRequestOptions = {}): Iso18626Request => peerRequest(from, options);
 
 function ram(from: string, theirId: string, action: string, options: { note?: string; ours?: string } = {}): string {
   return buildIso18626({

@@ -8,40 +8,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildIso18626 } from '../../src/protocols/iso18626/build.ts';
-import type { Iso18626Request } from '../../src/protocols/iso18626/messages.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { peerRequest } from '../support/iso18626-request.ts';
 import { type Browser, EXAMPLE, EXAMPLE_ENV, signIn } from './helpers.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script>alert(1)&lt;/script>';
-const US = 'US-CSUD';
 
 let counter = 0;
-function isoRequest(from: string, theirId: string, title: string): Iso18626Request {
-  return {
-    kind: 'request',
-    header: {
-      supplyingAgencyId: { type: 'ISIL', value: US },
-      requestingAgencyId: { type: 'ISIL', value: from },
-      multipleItemRequestId: null,
-      timestamp: new Date(Date.UTC(2026, 10, 28, 12, 0, counter++)).toISOString(),
-      requestingAgencyRequestId: theirId,
-      supplyingAgencyRequestId: null,
-    },
-    bibliographicInfo: {
-      supplierUniqueRecordId: null, title, author: 'A. Lender', subtitle: null, seriesTitle: null, edition: null, titleOfComponent: null,
-      authorOfComponent: null, volume: null, issue: null, pagesRequested: null, estimatedNoPages: null, bibliographicItemIds: [{ code: 'ISBN', value: '0306406152' }],
-      sponsor: null, informationSource: null, bibliographicRecordIds: [{ code: 'OCLC', value: '0012345678' }],
-    },
-    publicationInfo: null,
-    serviceInfo: { requestType: 'New', requestSubTypes: [], requestingAgencyPreviousRequestId: null, serviceType: 'Loan', serviceLevel: null, preferredFormat: null, needBeforeDate: '2026-12-24T00:00:00Z', copyrightCompliance: null, anyEdition: null, startDate: null, endDate: null, note: null },
-    supplierInfo: [],
-    requestedDeliveryInfo: [],
-    requestingAgencyInfo: null,
-    patronInfo: { patronId: 'P-1', surname: null, givenName: null, patronType: null, sendToPatron: null, addresses: [] },
-    billingInfo: null,
-  };
-}
+const isoRequest = (from: string, theirId: string, title: string) => peerRequest(from, { id: theirId, title, author: 'A. Lender', needBeforeDate: '2026-12-24T00:00:00Z' });
 
 const actionsShown = (html: string) => [...html.matchAll(/hx-post="\/ui\/lending\/[^/"]+\/actions\/([a-z-]+)"/g)].map((m) => m[1]);
 
