@@ -28,6 +28,7 @@ import { isDemo, isEmpty, loadDemo } from './app/demo.ts';
 import type { Instance } from './app/instance.ts';
 import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
+import { StaffUsers } from './app/staff-users.ts';
 import { type IlliadSimCommandOptions, runCli } from './cli/program.ts';
 import { describeProblem } from './domain/errors.ts';
 import { holdingsSet } from './domain/request/lending-request.ts';
@@ -70,6 +71,8 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     config: new ConfigService(deps),
     transfer: new ConfigTransfer(deps),
     tokens: new TokenService(deps),
+    // One per process: its sign-in throttle lives in memory (docs/ui.md).
+    staffUsers: new StaffUsers(deps),
     borrowing,
     illiad,
     ncip,
@@ -150,6 +153,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     config: instance.config,
     transfer: instance.transfer,
     tokens: instance.tokens,
+    staffUsers: instance.staffUsers,
     borrowing: instance.borrowing,
     lending: instance.lending,
     queues: instance.queues,

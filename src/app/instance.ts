@@ -11,6 +11,7 @@ import type { PeerRequester } from './peer-requester.ts';
 import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
 import type { Storage } from './ports.ts';
+import type { StaffUsers } from './staff-users.ts';
 import type { TokenService } from './token-service.ts';
 
 /** The use cases over one open database: what the CLI and the server work with. */
@@ -19,6 +20,8 @@ export interface Instance {
   readonly config: ConfigService;
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
+  /** Staff users who sign in with a user name and password (issue 8). */
+  readonly staffUsers: StaffUsers;
   readonly borrowing: BorrowingService;
   readonly queues: QueueService;
   readonly jobs: JobService;

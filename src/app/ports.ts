@@ -1,5 +1,6 @@
 /** What the use cases need from the outside world. storage/ implements the repositories; main.ts wires them. */
 import type { Role } from '../domain/access/roles.ts';
+import type { StaffUser } from '../domain/access/staff-user.ts';
 import type { ConfigDocs, ConfigKind } from '../domain/config/kinds.ts';
 import type { Institution } from '../domain/config/institution.ts';
 import type { Partner } from '../domain/config/partner.ts';
@@ -94,15 +95,46 @@ export interface ApiToken {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  /** A session token (a staff user's password sign-in) stops working at this time; API tokens have none. */
+  readonly expiresAt?: string | null;
+  /** The staff user a session token belongs to; null for an API token. */
+  readonly userId?: string | null;
 }
 
 export interface TokenRepository {
   insert(token: ApiToken, hash: string): Promise<void>;
   findByHash(hash: string): Promise<ApiToken | undefined>;
-  list(): Promise<ApiToken[]>;
+  /** API tokens, oldest first; with `sessions`, staff users' session tokens too. */
+  list(options?: { sessions?: boolean }): Promise<ApiToken[]>;
+  /** API tokens not revoked (sessions do not count). */
   count(): Promise<number>;
   markUsed(id: string, at: string): Promise<void>;
   revoke(id: string, at: string): Promise<boolean>;
+  /** Revokes every open session token of the user (but `exceptId`); returns how many. */
+  revokeSessionsOf(userId: string, at: string, exceptId?: string): Promise<number>;
+  /** Gives the user's session tokens a new name (the user's display name changed). */
+  renameSessionsOf(userId: string, name: string): Promise<void>;
+  /** Deletes session tokens that expired before `before`: they can never be used again. */
+  deleteExpiredSessions(before: string): Promise<number>;
+}
+
+/** Staff users (migration 0009). The password hash is only ever read by `credentialsOf`, for signing in. */
+export interface StaffUserRepository {
+  /** Adds the user unless its user name is taken (without case); returns whether it was added. */
+  insert(user: StaffUser, passwordHash: string): Promise<boolean>;
+  /** By user name, without case. */
+  find(username: string): Promise<StaffUser | undefined>;
+  findById(id: string): Promise<StaffUser | undefined>;
+  /** Every user, by user name. */
+  list(): Promise<StaffUser[]>;
+  /** The user and its password hash, for checking a sign-in. */
+  credentialsOf(username: string): Promise<{ user: StaffUser; passwordHash: string } | undefined>;
+  /** Saves name, role, disabledAt and updatedAt. */
+  update(user: StaffUser): Promise<void>;
+  setPasswordHash(id: string, passwordHash: string, at: string): Promise<void>;
+  /** A successful sign-in; with `passwordHash`, the password hashed again with today's parameters. */
+  markSignedIn(id: string, at: string, passwordHash?: string): Promise<void>;
+  delete(id: string): Promise<boolean>;
 }
 
 export interface SettingRepository {
@@ -371,6 +403,7 @@ export interface Repositories {
   readonly patronLookup: PatronLookup;
   readonly institution: InstitutionRepository;
   readonly tokens: TokenRepository;
+  readonly staffUsers: StaffUserRepository;
   readonly settings: SettingRepository;
   /** Changes whenever any configuration object or the institution is written. */
   configVersion(): Promise<string>;

@@ -13,6 +13,8 @@ export interface Caller {
   readonly tokenId: string;
   readonly name: string;
   readonly role: Role;
+  /** Set when the token is a staff user's session (a password sign-in, app/staff-users.ts). */
+  readonly userId?: string;
 }
 
 export function hashToken(token: string): string {
@@ -35,23 +37,25 @@ export class TokenService {
     return this.issue(name.value, input.role as Role);
   }
 
-  async list(): Promise<ApiToken[]> {
-    return this.deps.storage.read.tokens.list();
+  /** API tokens; with `sessions`, staff users' session tokens too (they come and go with every sign-in). */
+  async list(options: { sessions?: boolean } = {}): Promise<ApiToken[]> {
+    return this.deps.storage.read.tokens.list(options);
   }
 
   async revoke(id: string): Promise<void> {
     if (!(await this.deps.storage.read.tokens.revoke(id, this.deps.clock.now()))) throw notFound(`active token ${id}`);
   }
 
-  /** The caller a bearer token belongs to, or undefined for an unknown or revoked token. */
+  /** The caller a bearer token belongs to, or undefined for an unknown, revoked or expired token. */
   async authenticate(secret: string): Promise<Caller | undefined> {
     const token = await this.deps.storage.read.tokens.findByHash(hashToken(secret));
     if (!token || token.revokedAt) return undefined;
     const now = this.deps.clock.now();
+    if (token.expiresAt && Date.parse(token.expiresAt) <= Date.parse(now)) return undefined;
     if (!token.lastUsedAt || Date.parse(now) - Date.parse(token.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
       await this.deps.storage.read.tokens.markUsed(token.id, now);
     }
-    return { tokenId: token.id, name: token.name, role: token.role };
+    return { tokenId: token.id, name: token.name, role: token.role, ...(token.userId ? { userId: token.userId } : {}) };
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Instance } from '../app/instance.ts';
 import { ROLES } from '../domain/access/roles.ts';
 import { describeProblem, InterlendError } from '../domain/errors.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerUsers } from './users.ts';
 
 /** What `interlend illiad-sim` is given; main.ts starts the simulator. */
 export interface IlliadSimCommandOptions {
@@ -43,7 +44,8 @@ Environment:
   DATABASE_URL          postgres://… to use PostgreSQL instead
   PORT, HOST            where the server listens (default 8080 on all interfaces)
   INTERLEND_DEMO=0      start on an empty database without the demo
-  INTERLEND_ADMIN_TOKEN the first admin token (otherwise one is generated and printed once)`;
+  INTERLEND_ADMIN_TOKEN the first admin token (otherwise one is generated and printed once)
+  INTERLEND_PASSWORD    the password for interlend users add / set-password (or --password-stdin)`;
 
 function printReport(report: ImportReport, out: (line: string) => void): void {
   out(report.applied ? 'Configuration applied.' : 'Configuration checked (dry run): nothing was written.');
@@ -138,6 +140,7 @@ export function buildProgram(deps: CliDeps, io: { out: (line: string) => void; e
       await withInstance(deps, (instance) => instance.tokens.revoke(id));
       io.err(`Token ${id} revoked.`);
     });
+  registerUsers(program, io, (work) => withInstance(deps, work));
   registerDoctor(program, deps, io, () => deps.openInstance());
 
   program

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'ILL_ERR_CONFLICT', // someone else changed the object meanwhile; try again
   'ILL_ERR_UNAUTHENTICATED', // no valid token
   'ILL_ERR_FORBIDDEN', // a valid token whose role may not do this
+  'ILL_ERR_TOO_MANY_ATTEMPTS', // too many failed sign-ins for a user name: wait, then try again
   'ILL_ERR_PAYLOAD_TOO_LARGE',
   'ILL_ERR_PARTNER_AUTH', // a partner's system refused our credentials (ILLiad 401/403): fix the configuration
   'ILL_ERR_PARTNER_REFUSED', // a partner's system refused the data (ILLiad 400 with ModelState): fix the request

@@ -18,6 +18,7 @@ import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
+import type { StaffUsers } from '../app/staff-users.ts';
 import { requireTokens } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { createMetrics, instrument } from './metrics.ts';
@@ -32,11 +33,14 @@ import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { patronImportRoutes } from './routes/patron-import.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { userRoutes } from './routes/users.ts';
 
 export interface ServerDeps {
   readonly config: ConfigService;
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
+  /** Staff users (issue 8); without it there is no `/api/v1/users`. */
+  readonly staffUsers?: StaffUsers;
   readonly borrowing: BorrowingService;
   /** Lending to peers over ISO 18626 (issue 6). */
   readonly lending: LendingService;
@@ -70,9 +74,25 @@ export interface ServerDeps {
 /** JSON bodies of the API: configuration objects are small. */
 export const API_BODY_LIMIT = 1024 * 1024;
 
+/**
+ * What no log line may hold, whoever configures the logger: bearer tokens, the staff pages' session cookie, request
+ * bodies (a sign-in or a user's form carries a password), and a password or its hash wherever an object carrying one
+ * is logged. Fastify does not log bodies; this keeps it so if someone logs one.
+ */
+export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'password', 'passwordHash', '*.password', '*.passwordHash', 'req.body', 'body'];
+
+function withRedaction(logger: ServerDeps['logger']): ServerDeps['logger'] {
+  if (!logger) return false;
+  const options = logger === true ? {} : logger;
+  const redact = options.redact;
+  const given = Array.isArray(redact) ? redact : (redact?.paths ?? []);
+  const paths = [...new Set([...given, ...REDACTED_LOG_PATHS])];
+  return { ...options, redact: Array.isArray(redact) || !redact ? paths : { ...redact, paths } };
+}
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: withRedaction(deps.logger),
     bodyLimit: API_BODY_LIMIT,
   });
   // Bodies are validated by the domain (the same checks as a configuration import), not by fastify; the zod
@@ -112,6 +132,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     lendingRoutes(api, deps);
     partnerRoutes(api, deps);
     if (deps.patronImport) patronImportRoutes(api, { patronImport: deps.patronImport });
+    if (deps.staffUsers) userRoutes(api, { staffUsers: deps.staffUsers });
     doctorRoutes(api, deps);
     availabilityRoutes(api, deps);
     circulationRoutes(api, deps);

@@ -10,13 +10,23 @@ import { bumpConfigVersion, CONFIG_VERSION_KEY, configRepository } from './confi
 import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
 import { lendingRepository } from './lending-repository.ts';
+import { staffUserRepository } from './staff-user-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
 import type { ApiTokenRow, Database } from './schema.ts';
 
 const INSTITUTION_ID = 'institution';
 
 function toToken(row: ApiTokenRow): ApiToken {
-  return { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+    expiresAt: row.expires_at,
+    userId: row.user_id,
+  };
 }
 
 /** The repositories over one connection or transaction. */
@@ -109,6 +119,8 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
             created_at: token.createdAt,
             last_used_at: token.lastUsedAt,
             revoked_at: token.revokedAt,
+            expires_at: token.expiresAt ?? null,
+            user_id: token.userId ?? null,
           })
           .execute();
       },
@@ -116,14 +128,17 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
         const row = await db.selectFrom('api_token').selectAll().where('token_hash', '=', hash).executeTakeFirst();
         return row && toToken(row);
       },
-      async list() {
-        return (await db.selectFrom('api_token').selectAll().orderBy('created_at').orderBy('id').execute()).map(toToken);
+      async list(options = {}) {
+        let select = db.selectFrom('api_token').selectAll();
+        if (!options.sessions) select = select.where('user_id', 'is', null);
+        return (await select.orderBy('created_at').orderBy('id').execute()).map(toToken);
       },
       async count() {
         const row = await db
           .selectFrom('api_token')
           .select((eb) => eb.fn.countAll().as('count'))
           .where('revoked_at', 'is', null)
+          .where('user_id', 'is', null)
           .executeTakeFirstOrThrow();
         return Number(row.count);
       },
@@ -134,7 +149,20 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
         const result = await db.updateTable('api_token').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
         return Number(result.numUpdatedRows) > 0;
       },
+      async revokeSessionsOf(userId, at, exceptId) {
+        let update = db.updateTable('api_token').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+        if (exceptId) update = update.where('id', '!=', exceptId);
+        return Number((await update.executeTakeFirst()).numUpdatedRows);
+      },
+      async renameSessionsOf(userId, name) {
+        await db.updateTable('api_token').set({ name }).where('user_id', '=', userId).execute();
+      },
+      async deleteExpiredSessions(before) {
+        const result = await db.deleteFrom('api_token').where('user_id', 'is not', null).where('expires_at', '<', before).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      },
     },
+    staffUsers: staffUserRepository(db),
     configVersion: async () => (await db.selectFrom('setting').select('value').where('key', '=', CONFIG_VERSION_KEY).executeTakeFirst())?.value ?? '0',
     settings: {
       async get(key) {

@@ -51,6 +51,24 @@ export interface ApiTokenRow {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** A session token's end (0009); null for API tokens. */
+  expires_at: string | null;
+  /** The staff user of a session token (0009); null for API tokens. */
+  user_id: string | null;
+}
+
+/** A staff user (0009): `username_key` is the lower-cased user name, unique; `password_hash` is `scrypt$…`. */
+export interface StaffUserRow {
+  id: string;
+  username: string;
+  username_key: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+  disabled_at: string | null;
+  last_sign_in_at: string | null;
 }
 
 export interface SettingRow {
@@ -212,6 +230,7 @@ export interface Database {
   patron_key: PatronKeyRow;
   institution: InstitutionRow;
   api_token: ApiTokenRow;
+  staff_user: StaffUserRow;
   setting: SettingRow;
   borrowing_request: BorrowingRequestRow;
   request_history: RequestHistoryRow;

@@ -6,11 +6,14 @@ import type { LendingService } from '../app/lending-service.ts';
 import type { PatronImport } from '../app/patron-import.ts';
 import type { Clock } from '../app/ports.ts';
 import type { QueueService } from '../app/queues.ts';
+import type { StaffUsers } from '../app/staff-users.ts';
 import type { TokenService } from '../app/token-service.ts';
 
 /** The use cases the staff pages work with: the same ones the JSON API uses (design.md: no logic of their own). */
 export interface UiDeps {
   readonly tokens: TokenService;
+  /** Staff users: the user name and password sign-in and the users page. Without it, only tokens sign in. */
+  readonly staffUsers?: StaffUsers;
   readonly borrowing: BorrowingService;
   readonly lending: LendingService;
   readonly queues: QueueService;

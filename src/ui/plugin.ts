@@ -17,6 +17,7 @@ import { requestRoutes } from './routes/requests.ts';
 import { rotaRuleRoutes } from './routes/rota-rules.ts';
 import { rotaTemplateRoutes } from './routes/rota-templates.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { userRoutes } from './routes/users.ts';
 import { staticRoutes } from './static.ts';
 
 /** Forms are small: a request's citation, a reason. */
@@ -58,5 +59,6 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     placeRoutes(app, deps);
     partnerRoutes(app, deps);
     patronRoutes(app, deps);
+    if (deps.staffUsers) userRoutes(app, { ...deps, staffUsers: deps.staffUsers });
   };
 }

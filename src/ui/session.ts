@@ -1,17 +1,22 @@
 /**
- * The staff interface's session: the API token the staff member signed in with, kept in an httpOnly,
+ * The staff interface's session: the token the staff member signed in with (an API token, or the session token a
+ * user name and password sign-in made, app/staff-users.ts), kept in an httpOnly,
  * SameSite=Strict cookie and checked against the token table on every request (a revoked token ends the session at
  * once), plus a per-session CSRF token for forms and htmx. No session table: the cookie holds a random nonce and
  * the token, and the CSRF token is an HMAC of the nonce keyed by the token, so only someone holding the cookie's
  * token can make it, and each sign-in gets a new one.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SESSION_LIFETIME_SECONDS } from '../domain/access/staff-user.ts';
 
 export const SESSION_COOKIE = 'interlend_session';
 /** The cookie belongs to the staff pages only: the API takes bearer tokens, never this cookie. */
 export const COOKIE_PATH = '/ui';
-/** A working day and a half: staff sign in again each morning rather than keep a token in a browser for weeks. */
-const MAX_AGE_SECONDS = 12 * 60 * 60;
+/**
+ * A working day and a half: staff sign in again each morning rather than keep a token in a browser for weeks. The
+ * same as a password sign-in's session token, which stops working then too (app/staff-users.ts).
+ */
+const MAX_AGE_SECONDS = SESSION_LIFETIME_SECONDS;
 
 export interface SessionCookie {
   readonly nonce: string;

@@ -1,5 +1,5 @@
 /** A whole Interlend (storage, use cases, HTTP server without a socket) on a fresh test database. */
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { borrowingJobs } from '../../src/app/borrowing-jobs.ts';
 import { combineJobs, lendingJobs } from '../../src/app/lending-jobs.ts';
 import { LendingService } from '../../src/app/lending-service.ts';
@@ -14,6 +14,8 @@ import { createWorker, type Worker } from '../../src/worker/worker.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import type { PartnerAdapter, PartnerAnswer, Storage } from '../../src/app/ports.ts';
 import { TokenService } from '../../src/app/token-service.ts';
+import { PasswordHasher } from '../../src/app/passwords.ts';
+import { StaffUsers } from '../../src/app/staff-users.ts';
 import { ROLES, type Role } from '../../src/domain/access/roles.ts';
 import { AvailabilityService } from '../../src/app/availability.ts';
 import { askAvailability } from '../../src/protocols/availability/client.ts';
@@ -39,6 +41,8 @@ export interface TestApp {
   readonly config: ConfigService;
   readonly transfer: ConfigTransfer;
   readonly tokens: TokenService;
+  /** Staff users (user name and password sign-in), with cheap scrypt parameters so tests stay quick. */
+  readonly staffUsers: StaffUsers;
   readonly borrowing: BorrowingService;
   readonly lending: LendingService;
   readonly clock: FakeClock;
@@ -69,7 +73,12 @@ export interface TestAppOptions {
   readonly lendingHoldings?: readonly string[];
   /** The instance says it runs the demo (the staff pages show the DEMO banner). */
   readonly demo?: boolean;
+  /** The server's logger (none by default), e.g. to read what would be logged. */
+  readonly logger?: FastifyServerOptions['logger'];
 }
+
+/** scrypt parameters for tests: the real format and code path, at a fraction of the cost. */
+export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 } as const;
 
 export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
@@ -79,6 +88,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const config = new ConfigService(deps);
   const transfer = new ConfigTransfer(deps);
   const tokens = new TokenService(deps);
+  const staffUsers = new StaffUsers({ ...deps, hasher: new PasswordHasher(TEST_SCRYPT) });
   const faults: unknown[] = [];
   const script = new Map<string, (PartnerAnswer | undefined)[]>();
   const sent: string[] = [];
@@ -120,6 +130,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     config,
     transfer,
     tokens,
+    staffUsers,
     borrowing,
     lending,
     queues,
@@ -134,7 +145,8 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo },
-    ui: staffInterface({ tokens, borrowing, lending, queues, config, doctor, illiad, patronImport, clock, demo }),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ui: staffInterface({ tokens, staffUsers, borrowing, lending, queues, config, doctor, illiad, patronImport, clock, demo }),
   });
   return {
     app,
@@ -142,6 +154,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     config,
     transfer,
     tokens,
+    staffUsers,
     borrowing,
     lending,
     clock,

@@ -99,7 +99,7 @@ async function newPage(): Promise<{ page: Page; problems: string[]; close(): Pro
 async function signInWithToken(page: Page, token: string): Promise<void> {
   await page.goto(`${site!.address}/ui/sign-in`);
   await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in with the token' }).click();
   await page.waitForURL((url) => url.pathname !== '/ui/sign-in');
 }
 

@@ -64,7 +64,7 @@ export async function openPage(suite: BrowserSuite): Promise<{ page: Page; addre
 export async function signIn(page: Page, address: string, token: string): Promise<void> {
   await page.goto(`${address}/ui/sign-in`);
   await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in with the token' }).click();
   await page.waitForURL(`${address}/ui`);
 }
 

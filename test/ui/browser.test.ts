@@ -25,7 +25,7 @@ test('an operator signs in, enters a request, and cancels it by clicking', { ski
   assert.equal(new URL(page.url()).pathname, '/ui/sign-in', 'sent to sign in first');
   await shot(page, '01-sign-in');
   await page.getByLabel('API token').fill(app.tokenFor.operator);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in with the token' }).click();
   await page.waitForURL(`${address}/ui`);
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   assert.ok(await page.getByText('DEMO MODE').isVisible());

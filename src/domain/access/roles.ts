@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'write-requests',
   'transfer-config', // whole-configuration import and export (it holds patrons' personal data)
   'manage-tokens',
+  'manage-users', // staff users who sign in with a user name and password (issue 8)
   'read-availability', // whether we hold an item: what a peer library's locate asks (issue 6, item 6)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -34,6 +35,14 @@ export function can(role: Role, permission: Permission): boolean {
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
+}
+
+/** The roles a person may have: every role but `peer`, which is another library's Interlend, not a person. */
+export const STAFF_ROLES = ['admin', 'partners-manager', 'operator', 'read-only'] as const satisfies readonly Role[];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export function isStaffRole(value: string): value is StaffRole {
+  return (STAFF_ROLES as readonly string[]).includes(value);
 }
 
 /** Who may read and who may change each kind of configuration object. */

@@ -19,8 +19,12 @@ const importQuery = z.object({
 });
 
 function tokenView(token: ApiToken) {
-  return { id: token.id, name: token.name, role: token.role, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt, revokedAt: token.revokedAt };
+  const view = { id: token.id, name: token.name, role: token.role, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt, revokedAt: token.revokedAt };
+  // A staff user's sign-in (only listed with ?sessions=true): marked, with its user and its end.
+  return token.userId ? { ...view, session: { userId: token.userId, expiresAt: token.expiresAt ?? null } } : view;
 }
+
+const tokenListQuery = z.object({ sessions: z.enum(['true', 'false']).optional().describe("true: also staff users' session tokens (password sign-ins), each marked with session") });
 
 export function adminRoutes(app: FastifyInstance, deps: { config: ConfigService; transfer: ConfigTransfer; tokens: TokenService }): void {
   app.get('/api/v1/institution', { config: { permission: 'read-config' }, schema: { tags: ['institution'] } }, async () => toView(await deps.config.getInstitution()));
@@ -58,7 +62,10 @@ export function adminRoutes(app: FastifyInstance, deps: { config: ConfigService;
   });
 
   const tokenBody = z.strictObject({ name: z.string(), role: z.enum(ROLES) });
-  app.get('/api/v1/tokens', { config: { permission: 'manage-tokens' }, schema: { tags: ['tokens'] } }, async () => ({ items: (await deps.tokens.list()).map(tokenView) }));
+  app.get('/api/v1/tokens', { config: { permission: 'manage-tokens' }, schema: { tags: ['tokens'], querystring: tokenListQuery } }, async (request) => {
+    const sessions = (request.query as { sessions?: string }).sessions === 'true';
+    return { items: (await deps.tokens.list({ sessions })).map(tokenView) };
+  });
   app.post('/api/v1/tokens', { config: { permission: 'manage-tokens' }, schema: { tags: ['tokens'], summary: 'Create a token; its secret is shown this once', body: tokenBody } }, async (request, reply) => {
     const { token, secret } = await deps.tokens.create((request.body ?? {}) as { name?: unknown; role?: unknown });
     return reply.status(201).send({ ...tokenView(token), token: secret });

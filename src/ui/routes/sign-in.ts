@@ -1,10 +1,19 @@
-/** Sign in with an API token, sign out. */
-import type { FastifyInstance } from 'fastify';
+/** Sign in with a user name and password or with an API token, sign out. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, InterlendError } from '../../domain/errors.ts';
 import { html, isHttps, mayUseStaffPages, SIGN_IN_PATH } from '../context.ts';
 import type { UiDeps } from '../deps.ts';
-import { SignInPage } from '../pages/sign-in.tsx';
-import { clearedCookieHeader, newSession, sessionCookieHeader } from '../session.ts';
+import { SignInPage, type SignInView } from '../pages/sign-in.tsx';
+import { clearedCookieHeader, newSession, readSession, sessionCookieHeader } from '../session.ts';
 import { homeFor } from '../views/nav.ts';
+
+/** The use case's refusals of a user name and password sign-in, as pages. */
+const PASSWORD_REFUSALS: Partial<Record<ErrorCode, number>> = {
+  ILL_ERR_UNAUTHENTICATED: 401,
+  ILL_ERR_FORBIDDEN: 403,
+  ILL_ERR_TOO_MANY_ATTEMPTS: 429,
+  ILL_ERR_VALIDATION: 422,
+};
 
 /**
  * A form posted from another site has an Origin that is not ours: refuse it, so nobody can sign a staff member in
@@ -19,21 +28,44 @@ function fromAnotherSite(origin: string | undefined, host: string): boolean {
   }
 }
 
+const typed = (value: unknown): string => (typeof value === 'string' ? value.trim().slice(0, 200) : '');
+
 export function signInRoutes(app: FastifyInstance, deps: UiDeps): void {
-  app.get(SIGN_IN_PATH, async (_request, reply) => html(reply, SignInPage({ demo: await deps.demo() })));
+  const page = async (view: Omit<SignInView, 'demo' | 'passwords'> = {}) => SignInPage({ demo: await deps.demo(), passwords: deps.staffUsers !== undefined, ...view });
+  const signedIn = (request: FastifyRequest, reply: FastifyReply, secret: string, home: string) => {
+    reply.header('set-cookie', sessionCookieHeader(newSession(secret), isHttps(request)));
+    return reply.redirect(home, 303);
+  };
+
+  app.get(SIGN_IN_PATH, async (_request, reply) => html(reply, await page()));
 
   app.post(SIGN_IN_PATH, async (request, reply) => {
-    const demo = await deps.demo();
-    if (fromAnotherSite(request.headers.origin, request.host)) return html(reply, SignInPage({ demo, error: 'This form did not come from this site.' }), 403);
-    const token = (request.body as Record<string, unknown> | undefined)?.token;
-    const caller = typeof token === 'string' && token.trim() ? await deps.tokens.authenticate(token.trim()) : undefined;
-    if (!caller) return html(reply, SignInPage({ demo, error: 'That token is not known or has been revoked.' }), 401);
-    if (!mayUseStaffPages(caller)) return html(reply, SignInPage({ demo, error: 'A peer token is for another library’s Interlend, not for signing in. Use a staff token.' }), 403);
-    reply.header('set-cookie', sessionCookieHeader(newSession((token as string).trim()), isHttps(request)));
-    return reply.redirect(homeFor(caller.role), 303);
+    if (fromAnotherSite(request.headers.origin, request.host)) return html(reply, await page({ error: 'This form did not come from this site.' }), 403);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+
+    if (body.token !== undefined || !deps.staffUsers) {
+      const token = typeof body.token === 'string' ? body.token.trim() : '';
+      const caller = token ? await deps.tokens.authenticate(token) : undefined;
+      if (!caller) return html(reply, await page({ tokenError: 'That token is not known or has been revoked.' }), 401);
+      if (!mayUseStaffPages(caller)) return html(reply, await page({ tokenError: 'A peer token is for another library’s Interlend, not for signing in. Use a staff token.' }), 403);
+      return signedIn(request, reply, token, homeFor(caller.role));
+    }
+
+    try {
+      const session = await deps.staffUsers.signIn(body.username, body.password);
+      return signedIn(request, reply, session.secret, homeFor(session.user.role));
+    } catch (error) {
+      const status = error instanceof InterlendError ? PASSWORD_REFUSALS[error.code] : undefined;
+      if (!status) throw error;
+      return html(reply, await page({ username: typed(body.username), passwordError: (error as InterlendError).message }), status);
+    }
   });
 
   app.post('/ui/sign-out', async (request, reply) => {
+    // A password sign-in's session token is revoked: a copy of the cookie is worth nothing afterwards. An API token
+    // someone signed in with is theirs to keep, and stays.
+    const session = readSession(request.headers.cookie);
+    if (session && deps.staffUsers) await deps.staffUsers.signOut(session.token);
     reply.header('set-cookie', clearedCookieHeader(isHttps(request)));
     return reply.redirect(SIGN_IN_PATH, 303);
   });
