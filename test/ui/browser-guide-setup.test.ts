@@ -3,7 +3,8 @@
  * database (INTERLEND_DEMO=0), the ILLiad simulator (`interlend illiad-sim`, Web Platform API and NCIP add-on) and
  * two ISO 18626 mock peers (`interlend peer-mock`) that turn every request down.
  *
- * 1. The admin sets up the institution and its places through the pages.
+ * 1. The first admin, made with `interlend users add`, signs in with a password, adds a partners manager and an
+ *    operator on the Users page, and sets up the institution and its places.
  * 2. A partners manager sets up the guide "ILLiad as Lender of Last Resort" through the pages alone: the ILLiad
  *    partner with every value of the guide, the two peers, the peers' rota template and the ILLiad rota template,
  *    the peers' rule and the ILLiad rule, made final. What the pages saved must equal the shipped example.
@@ -29,6 +30,8 @@ import { EXAMPLE } from './helpers.ts';
 const ADMIN_TOKEN = 'guide-setup-admin-token-0123456789abcdef';
 const API_KEY = 'guide-setup-illiad-key';
 const AGENCY = 'CSU_DEMO';
+/** Staff users of each role the walk needs; the admin adds the other two on the Users page. */
+const PASSWORDS = { ada: 'ada-admin-passphrase-1', pat: 'pat-partners-passphrase-2', oscar: 'oscar-operator-passphrase-3' };
 
 interface Site {
   readonly address: string;
@@ -60,6 +63,9 @@ before(async () => {
     waitForOk(`http://127.0.0.1:${northPort}/healthz`, 20_000, north),
     waitForOk(`http://127.0.0.1:${southPort}/healthz`, 20_000, south),
   ]);
+  // The first admin, as a fresh install makes one: the CLI, the password from the environment.
+  const addAdmin = node(['users', 'add', 'ada', '--role', 'admin', '--name', 'Ada Admin'], { DATA_DIR: dataDir, INTERLEND_PASSWORD: PASSWORDS.ada, LOG_LEVEL: 'warn' });
+  assert.equal(await addAdmin.exited, 0, addAdmin.output());
   site = { address, illiad: `http://127.0.0.1:${illiadPort}`, north: `http://127.0.0.1:${northPort}/iso18626`, south: `http://127.0.0.1:${southPort}/iso18626` };
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
@@ -96,16 +102,23 @@ async function newPage(): Promise<{ page: Page; problems: string[]; close(): Pro
   return { page, problems, close: () => context.close() };
 }
 
-async function signInWithToken(page: Page, token: string): Promise<void> {
+async function signIn(page: Page, username: keyof typeof PASSWORDS): Promise<void> {
   await page.goto(`${site!.address}/ui/sign-in`);
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in with the token' }).click();
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORDS[username]);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => url.pathname !== '/ui/sign-in');
 }
 
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${site!.address}/ui/sign-in`);
+async function addUser(page: Page, username: keyof typeof PASSWORDS, name: string, role: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Role').selectOption(role);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORDS[username]);
+  await page.getByLabel('Password again').fill(PASSWORDS[username]);
+  await page.getByRole('button', { name: 'Add the user' }).click();
+  await page.getByRole('status').filter({ hasText: `Added ${username}` }).waitFor();
 }
 
 /** The example's ILLiad partner and peers as the pages must have saved them (addresses are this test's). */
@@ -124,14 +137,12 @@ function expectedConfiguration() {
 
 test('from an empty database: the guide set up through the pages, a request walks the peers to ILLiad, arrives, is checked out and returned', { skip, timeout: 180_000 }, async () => {
   const { address } = site!;
-  // Staff of each role (the API's roles); see the staff users, or tokens.
-  const partnersManager = (await api('/api/v1/tokens', { method: 'POST', body: { name: 'partners manager', role: 'partners-manager' } })).token as string;
-  const operator = (await api('/api/v1/tokens', { method: 'POST', body: { name: 'operator', role: 'operator' } })).token as string;
-
-  // 1. The institution and places, by the admin.
+  // 1. The admin adds the staff, then sets up the institution and places.
   {
     const { page, problems, close } = await newPage();
-    await signInWithToken(page, ADMIN_TOKEN);
+    await signIn(page, 'ada');
+    await addUser(page, 'pat', 'Pat Partners', 'partners-manager');
+    await addUser(page, 'oscar', 'Oscar Operator', 'operator');
     await placesByAdmin(page);
     assert.deepEqual(problems, [], 'no script errors, no failed loads');
     await close();
@@ -146,7 +157,7 @@ test('from an empty database: the guide set up through the pages, a request walk
   // 2. The guide, by a partners manager.
   {
     const { page, problems, close } = await newPage();
-    await signInWithToken(page, partnersManager);
+    await signIn(page, 'pat');
     await createIlliadPartner(page);
     await createPeer(page, { code: 'NORTH', name: 'North State University Library', system: 'Interlend', url: site!.north, symbol: 'US-NSU' });
     await createPeer(page, { code: 'SOUTH', name: 'South Coast College Library', system: 'ReShare', url: site!.south, symbol: 'US-SCC' });
@@ -175,7 +186,7 @@ test('from an empty database: the guide set up through the pages, a request walk
 
   // 3. A request, by an operator.
   const { page, problems, close } = await newPage();
-  await signInWithToken(page, operator);
+  await signIn(page, 'oscar');
   await importPatron(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New request' }).click();
   await page.getByLabel('Patron (primary id) (required)').fill('100200300');

@@ -39,12 +39,12 @@ test('an operator answers a peer’s request: will supply, then shipped with a d
   await signIn(page, address, app.tokenFor.operator);
   await page.getByRole('link', { name: /Lending requests needing attention.*: 1/ }).click();
   await page.getByRole('heading', { level: 1, name: 'Lending requests' }).waitFor();
-  await shot(page, '51-lending-list');
+  await shot(page, '61-lending-list');
   await page.getByRole('link', { name: 'Mere Christianity' }).click();
   await page.getByRole('heading', { level: 1, name: 'Mere Christianity' }).waitFor();
   const status = page.locator('#lending-status');
   assert.equal(await status.textContent(), 'Created lending request');
-  await shot(page, '52-lending-request');
+  await shot(page, '62-lending-request');
 
   // Updated in place: a mark on the window survives only without a reload.
   await page.evaluate('window.notReloaded = true');
@@ -60,7 +60,7 @@ test('an operator answers a peer’s request: will supply, then shipped with a d
   await page.locator('#error-ship-physically').waitFor({ timeout: 10_000 });
   assert.match((await page.locator('#error-ship-physically').textContent()) ?? '', /2001-01-01 is in the past/);
   assert.equal(await page.getByLabel('Item id (barcode)').inputValue(), '39001001234567');
-  await shot(page, '53-lending-refused');
+  await shot(page, '63-lending-refused');
 
   const due = new Date(Date.parse(app.clock.now()) + 21 * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel('Due date', { exact: true }).fill(due);
@@ -68,7 +68,7 @@ test('an operator answers a peer’s request: will supply, then shipped with a d
   await page.locator('#lending-status', { hasText: 'Shipped physically' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.evaluate('window.notReloaded === true'), true, 'updated in place');
   assert.match((await outbox.textContent()) ?? '', new RegExp(`StatusChange Loaned\\): due ${due}T23:59:59Z; item 39001001234567`));
-  await shot(page, '54-lending-shipped');
+  await shot(page, '64-lending-shipped');
 
   // The worker delivers both messages to the borrower, in order; the page then has nothing waiting.
   await app.drain();
@@ -79,7 +79,7 @@ test('an operator answers a peer’s request: will supply, then shipped with a d
   assert.equal(borrower!.received[1]!.message.statusInfo.dueDate?.slice(0, 10), due);
   await page.reload();
   assert.match((await outbox.textContent()) ?? '', /Nothing: the borrower has been told everything/);
-  await shot(page, '55-lending-told');
+  await shot(page, '65-lending-told');
   // The refused ship answered 422 on purpose; nothing else may have gone wrong.
   assert.deepEqual(problems.filter((p) => !/\b422\b/.test(p)), [], 'no script errors, no CSP refusals, no failed loads');
   await done();
