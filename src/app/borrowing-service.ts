@@ -17,7 +17,7 @@ import { buildRota, type RotaEntry, type RotaSkip } from '../domain/rota/rota-bu
 import { evaluateRules, type RequestAttributes, type RuleTrace } from '../domain/rota/rule-evaluation.ts';
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
 import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
-import type { Clock, HistoryEntry, IdSource, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, SendAttempt, SendResult, Storage } from './ports.ts';
+import type { Clock, HistoryEntry, IdSource, NcipMessageRecord, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, SendAttempt, SendResult, Storage } from './ports.ts';
 
 export const JOB_SEND = 'rota.send';
 
@@ -112,6 +112,12 @@ export class BorrowingService {
       history: await this.deps.storage.read.borrowing.history(id),
       allowedActions: allowedActions(BORROWING_MODEL, request.status, 'staff'),
     };
+  }
+
+  /** The NCIP messages ILLiad's add-on sent about the request, with our answers, oldest first. */
+  async ncipMessages(id: string): Promise<NcipMessageRecord[]> {
+    if (!(await this.deps.storage.read.borrowing.get(id))) throw notFound(`borrowing request ${id}`);
+    return this.deps.storage.read.ncipMessages.ofRequest(id);
   }
 
   /** How each rota assignment rule decided for the request, rebuilt from the rule set and values it was routed by. */

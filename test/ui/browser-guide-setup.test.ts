@@ -225,12 +225,19 @@ test('from an empty database: the guide set up through the pages, a request walk
   await received.click();
   await page.getByRole('link', { name: 'The Problem of Pain' }).click();
   await page.locator('#request-status', { hasText: 'Physically received by library' }).waitFor();
+  // The AcceptItem as ILLiad sent it, and our answer.
+  const messages = page.getByRole('region', { name: 'Messages' });
+  const acceptItem = messages.getByRole('row').filter({ hasText: 'AcceptItem' });
+  assert.match((await acceptItem.textContent()) ?? '', /AcceptItem\s*Answered/);
+  await acceptItem.getByText('AcceptItem and our answer (XML)').click();
+  assert.match((await acceptItem.locator('pre.xml').first().textContent()) ?? '', new RegExp(`<(ns1:)?RequestIdentifierValue>${transactionNumber}<`));
+  await shot(page, '84-guide-received-message');
   await page.getByRole('button', { name: 'Check out to the patron' }).click();
   await page.locator('#request-status', { hasText: 'Loaned to patron' }).waitFor({ timeout: 10_000 });
-  await shot(page, '84-guide-loaned');
+  await shot(page, '85-guide-loaned');
   await page.getByRole('button', { name: 'Returned by the patron' }).click();
   await page.locator('#request-status', { hasText: 'Returned by patron' }).waitFor({ timeout: 10_000 });
-  await shot(page, '85-guide-returned');
+  await shot(page, '86-guide-returned');
   assert.deepEqual(problems, [], 'no script errors, no failed loads');
   await close();
 });

@@ -188,6 +188,30 @@ describe('staff request pages', () => {
     assert.match(page.body, /<label for="q">Search<\/label>/);
   });
 
+  test('the Messages section shows the NCIP messages about the request, with our answers as sent, escaped', async () => {
+    const id = await create({ patron: '100200300', title: 'Messaged Book' });
+    const empty = await operator.get(`/ui/requests/${id}`);
+    assert.match(empty.body, /<h2 id="messages-heading">Messages<\/h2>/);
+    assert.match(empty.body, /No NCIP message about this request yet\./);
+    // As the NCIP responder records them (test/ncip covers the recording); one answered, one a Problem.
+    const record = (at: string, service: string, outcome: 'success' | 'problem', body: string) =>
+      app.storage.read.ncipMessages.insert({ id: `m-${service}`, at, partner: 'ILLiad', service, borrowingRequest: id, outcome, problem: outcome === 'problem' ? 'Unknown Item' : null, durationMs: 4, requestBody: body, responseBody: `<NCIPMessage><${service}Response/></NCIPMessage>` });
+    // Recorded out of order: the page sorts by time.
+    await record('2026-11-28T11:00:00.000Z', 'CheckInItem', 'problem', '<NCIPMessage><CheckInItem/></NCIPMessage>');
+    await record('2026-11-28T10:00:00.000Z', 'AcceptItem', 'success', '<NCIPMessage><AcceptItem><Title><script>alert(1)</script></Title></AcceptItem></NCIPMessage>');
+    const page = await operator.get(`/ui/requests/${id}`);
+    assert.match(page.body, /<td>2026-11-28T10:00:00.000Z<\/td><td>AcceptItem<\/td><td>Answered<\/td><td>4 ms<\/td>/);
+    assert.match(page.body, /<tr class="invalid"><td>2026-11-28T11:00:00.000Z<\/td><td>CheckInItem<\/td><td>Answered with a Problem: Unknown Item<\/td>/);
+    assert.match(page.body, /<pre class="xml">&lt;NCIPMessage>&lt;AcceptItem>&lt;Title>&lt;script>alert\(1\)&lt;\/script>/, 'the message as sent, escaped');
+    assert.match(page.body, /<pre class="xml">&lt;NCIPMessage>&lt;AcceptItemResponse\/>/, 'our answer');
+    assert.doesNotMatch(page.body, /<script>alert/);
+    assert.ok(page.body.indexOf('AcceptItem</td>') < page.body.indexOf('CheckInItem</td>'), 'oldest first');
+    // The API gives the same records (GET /api/v1/borrowing-requests/{id}/messages), through the same use case.
+    const api = (await app.call('GET', `/api/v1/borrowing-requests/${id}/messages`)).json() as { items: { service: string }[] };
+    assert.deepEqual(api.items.map((m) => m.service), ['AcceptItem', 'CheckInItem']);
+    assert.equal((await app.call('GET', '/api/v1/borrowing-requests/no-such/messages')).statusCode, 404);
+  });
+
   test('an unknown request is a page saying so', async () => {
     const response = await operator.get('/ui/requests/no-such-request');
     assert.equal(response.statusCode, 404);

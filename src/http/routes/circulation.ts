@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { checkOutSchema, type CirculationService, itemStatusSchema, newItemSchema } from '../../app/circulation-service.ts';
-import type { Storage } from '../../app/ports.ts';
+import type { BorrowingService } from '../../app/borrowing-service.ts';
 import { validate } from '../../domain/config/validate.ts';
-import { notFound, problemError } from '../../domain/errors.ts';
+import { problemError } from '../../domain/errors.ts';
 
 const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
 const itemQuery = z.object({ barcode: z.string().optional(), status: itemStatusSchema.optional(), borrowingRequest: z.string().optional(), ...page });
@@ -20,7 +20,7 @@ function parse<T>(schema: z.ZodType<T, unknown>, value: unknown, code: 'ILL_ERR_
   return result.value;
 }
 
-export function circulationRoutes(app: FastifyInstance, deps: { circulation: CirculationService; storage: Storage }): void {
+export function circulationRoutes(app: FastifyInstance, deps: { circulation: CirculationService; borrowing: BorrowingService }): void {
   const tags = ['circulation'];
   const read = { permission: 'read-requests' } as const;
   const write = { permission: 'write-requests' } as const;
@@ -58,8 +58,6 @@ export function circulationRoutes(app: FastifyInstance, deps: { circulation: Cir
     return deps.circulation.checkIn(barcode, request.caller!.name);
   });
   app.get('/api/v1/borrowing-requests/:id/messages', { config: read, schema: { tags: ['borrowing-requests'], params: idParams, summary: 'The NCIP messages about the request, with our answers' } }, async (request) => {
-    const id = (request.params as { id: string }).id;
-    if (!(await deps.storage.read.borrowing.get(id))) throw notFound(`borrowing request ${id}`);
-    return { items: await deps.storage.read.ncipMessages.ofRequest(id) };
+    return { items: await deps.borrowing.ncipMessages((request.params as { id: string }).id) };
   });
 }

@@ -1,6 +1,6 @@
 import { HistorySection } from '../components/history.tsx';
 import { Layout, type Shell } from '../layout.tsx';
-import type { Field, RequestDetailView } from '../views/request-detail.ts';
+import type { Field, NcipMessageView, RequestDetailView } from '../views/request-detail.ts';
 
 export interface ActionError {
   readonly action: string;
@@ -164,7 +164,57 @@ export function RequestState({ view, csrf, error, focus }: { view: RequestDetail
   );
 }
 
-export function RequestDetailPage({ shell, view, csrf, error }: { shell: Shell; view: RequestDetailView; csrf: string; error?: ActionError | undefined }) {
+/**
+ * The NCIP messages about the request, each with our answer, as they went over the wire. What we sent to partners
+ * (ISO 18626 messages, ILLiad Web Platform calls) is in the history as partner-call lines, with the answer.
+ */
+function MessagesSection({ messages }: { messages: readonly NcipMessageView[] }) {
+  return (
+    <section aria-labelledby="messages-heading" class="messages">
+      <h2 id="messages-heading">Messages</h2>
+      <p class="muted">What we sent to partners (ISO 18626 messages, ILLiad API calls) and their answers are the partner-call lines of the history.</p>
+      {messages.length ? (
+        <table>
+          <caption class="visually-hidden">NCIP messages from ILLiad about this request, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">NCIP message</th>
+              <th scope="col">Our answer</th>
+              <th scope="col">Took</th>
+              <th scope="col">As sent</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((m) => (
+              <tr class={m.problem ? 'invalid' : ''}>
+                <td safe>{m.at}</td>
+                <td safe>{m.service}</td>
+                <td safe>{m.outcome}</td>
+                <td safe>{`${m.durationMs} ms`}</td>
+                <td>
+                  <details>
+                    <summary safe>{`${m.service} and our answer (XML)`}</summary>
+                    <pre class="xml" safe>
+                      {m.request}
+                    </pre>
+                    <pre class="xml" safe>
+                      {m.response}
+                    </pre>
+                  </details>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>No NCIP message about this request yet.</p>
+      )}
+    </section>
+  );
+}
+
+export function RequestDetailPage({ shell, view, csrf, error, messages }: { shell: Shell; view: RequestDetailView; csrf: string; error?: ActionError | undefined; messages: readonly NcipMessageView[] }) {
   return (
     <Layout shell={shell}>
       <h1 safe>{view.title}</h1>
@@ -180,6 +230,7 @@ export function RequestDetailPage({ shell, view, csrf, error }: { shell: Shell; 
         </section>
       </div>
       <RequestState view={view} csrf={csrf} error={error} />
+      <MessagesSection messages={messages} />
     </Layout>
   );
 }

@@ -7,7 +7,7 @@ import type { UiDeps } from '../deps.ts';
 import { type ActionError, RequestDetailPage, RequestState } from '../pages/request-detail.tsx';
 import { RequestListPage } from '../pages/request-list.tsx';
 import { RequestNewPage } from '../pages/request-new.tsx';
-import { requestDetailView } from '../views/request-detail.ts';
+import { ncipMessageViews, requestDetailView } from '../views/request-detail.ts';
 import { formLevelProblems, requestFormFields, requestInput } from '../views/request-form.ts';
 import { listQueryOf, PAGE_SIZE, parseFilters, requestListHref, rowOf } from '../views/request-list.ts';
 
@@ -75,8 +75,9 @@ export function requestRoutes(app: FastifyInstance, deps: UiDeps): void {
   app.get('/ui/requests/:id', async (request, reply) => {
     const staff = requirePermission(request, 'read-requests');
     const { id } = request.params as { id: string };
-    const view = requestDetailView(await deps.borrowing.get(id), can(staff.role, 'write-requests'));
-    return html(reply, RequestDetailPage({ shell: await shellFor(deps, request, view.title), view, csrf: staff.csrf }));
+    const [found, messages] = await Promise.all([deps.borrowing.get(id), deps.borrowing.ncipMessages(id)]);
+    const view = requestDetailView(found, can(staff.role, 'write-requests'));
+    return html(reply, RequestDetailPage({ shell: await shellFor(deps, request, view.title), view, csrf: staff.csrf, messages: ncipMessageViews(messages) }));
   });
 
   app.post('/ui/requests/:id/actions/:action', async (request: FastifyRequest, reply) => {
@@ -95,6 +96,7 @@ export function requestRoutes(app: FastifyInstance, deps: UiDeps): void {
     const view = requestDetailView(await deps.borrowing.get(id), can(staff.role, 'write-requests'));
     if (isHtmx(request)) return html(reply, RequestState({ view, csrf: staff.csrf, error, focus: true }));
     if (!error) return reply.redirect(`/ui/requests/${encodeURIComponent(id)}`, 303);
-    return html(reply, RequestDetailPage({ shell: await shellFor(deps, request, view.title), view, csrf: staff.csrf, error }), 409);
+    const messages = ncipMessageViews(await deps.borrowing.ncipMessages(id));
+    return html(reply, RequestDetailPage({ shell: await shellFor(deps, request, view.title), view, csrf: staff.csrf, error, messages }), 409);
   });
 }

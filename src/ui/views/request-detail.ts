@@ -1,5 +1,5 @@
 /** A borrowing request as the detail page shows it: every value already in words, nothing left to decide. */
-import type { HistoryEntry } from '../../app/ports.ts';
+import type { HistoryEntry, NcipMessageRecord } from '../../app/ports.ts';
 import { CITATION_TYPE, LEVEL_OF_SERVICE, REQUESTED_FORMAT, RULE_OPERATOR, RULE_PARAMETER } from '../../domain/config/enums.ts';
 import type { BorrowingRequest, Citation } from '../../domain/request/borrowing-request.ts';
 import { BORROWING_STATUS } from '../../domain/request/state-model.ts';
@@ -24,6 +24,29 @@ export interface RequestDetailView {
   readonly rules: readonly { position: number; rule: string; matched: boolean; reason: string; conditions: readonly string[]; templates: string }[];
   readonly history: readonly { at: string; actor: string; action: string; change: string; partner: string | null; reason: string | null }[];
   readonly actions: readonly ActionButton[];
+}
+
+/** An NCIP message ILLiad's add-on sent about the request, and our answer, as the Messages section shows them. */
+export interface NcipMessageView {
+  readonly at: string;
+  readonly service: string;
+  readonly outcome: string;
+  readonly problem: boolean;
+  readonly durationMs: number;
+  readonly request: string;
+  readonly response: string;
+}
+
+export function ncipMessageViews(records: readonly NcipMessageRecord[]): NcipMessageView[] {
+  return records.map((m) => ({
+    at: m.at,
+    service: m.service ?? 'unknown service',
+    outcome: m.outcome === 'problem' ? `Answered with a Problem${m.problem ? `: ${m.problem}` : ''}` : 'Answered',
+    problem: m.outcome === 'problem',
+    durationMs: m.durationMs,
+    request: m.requestBody,
+    response: m.responseBody,
+  }));
 }
 
 const CITATION_LABELS: Record<keyof Citation, string> = {
