@@ -244,7 +244,8 @@ export interface BorrowingRequestRepository {
   update(request: BorrowingRequest): Promise<boolean>;
   get(id: string): Promise<BorrowingRequest | undefined>;
   list(query: RequestListQuery): Promise<Page<BorrowingRequest>>;
-  countByStatus(): Promise<Partial<Record<BorrowingStatus, number>>>;
+  /** Requests by status: of the statuses given (each an index range), or of every status. */
+  countByStatus(statuses?: readonly BorrowingStatus[]): Promise<Partial<Record<BorrowingStatus, number>>>;
   /** Requests a lender of last resort knows by this number (ILLiad's TransactionNumber), newest first. */
   byThirdPartyNumber(number: string): Promise<BorrowingRequest[]>;
   /**

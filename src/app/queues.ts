@@ -24,9 +24,13 @@ export class QueueService {
     return new Date(Date.parse(this.deps.clock.now()) - staleDays * DAY_MS).toISOString();
   }
 
-  async counts(staleDays: number): Promise<QueueCounts> {
+  /**
+   * The counts. `statuses`: those to count by status (every status unless given; those needing attention always):
+   * the dashboard asks for the ones it shows, so the requests finished over the years are not counted at each look.
+   */
+  async counts(staleDays: number, statuses?: readonly BorrowingStatus[]): Promise<QueueCounts> {
     const repo = this.deps.storage.read.borrowing;
-    const byStatus = await repo.countByStatus();
+    const byStatus = await repo.countByStatus(statuses && [...new Set([...statuses, ...BORROWING_MODEL.needsAttention])]);
     const needsAttention: Record<string, number> = {};
     for (const status of BORROWING_MODEL.needsAttention) needsAttention[status] = byStatus[status] ?? 0;
     // Counted in the database: Expired requests pile up over the years, and only the count is needed here.
@@ -35,25 +39,27 @@ export class QueueService {
     return { byStatus, needsAttention, partnerAlerts: await this.deps.storage.read.partnerAlerts.list() };
   }
 
-  /** The requests behind the needs-attention counts, most recently changed first. */
+  /**
+   * The requests behind the needs-attention counts: those flagged (a status staff must act on, or Expired after a
+   * rejection), most recently changed first, then the stale ones not flagged. Each part is read a page at a time
+   * from the database (the flagged ones are two lists merged, up to offset + limit of each), not whole.
+   */
   async needsAttention(staleDays: number, limit: number, offset: number): Promise<Page<BorrowingRequest & { attention: string }>> {
     const repo = this.deps.storage.read.borrowing;
-    const staleBefore = this.staleBefore(staleDays);
-    const flagged = await repo.list({ statuses: [...BORROWING_MODEL.needsAttention], limit: 10_000, offset: 0 });
-    const rejected = await repo.list({ statuses: ['EXPIRED'], rejectedByLastPartner: true, limit: 10_000, offset: 0 });
-    const stale = await repo.list({ statuses: OPEN, limit: 10_000, offset: 0, unchangedSince: staleBefore });
-    const seen = new Set<string>();
-    const items: (BorrowingRequest & { attention: string })[] = [];
-    for (const request of flagged.items) {
-      seen.add(request.id);
-      items.push({ ...request, attention: request.status });
-    }
-    for (const request of rejected.items) {
-      seen.add(request.id);
-      items.push({ ...request, attention: 'REJECTED_NO_PARTNER_LEFT' });
-    }
-    items.sort((a, b) => (a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1));
-    for (const request of stale.items) if (!seen.has(request.id)) items.push({ ...request, attention: 'STALE' });
-    return { items: items.slice(offset, offset + limit), total: items.length };
+    const upToPage = { limit: offset + limit, offset: 0 };
+    const flagged = await repo.list({ statuses: [...BORROWING_MODEL.needsAttention], ...upToPage });
+    const rejected = await repo.list({ statuses: ['EXPIRED'], rejectedByLastPartner: true, ...upToPage });
+    const first = [...flagged.items.map((r) => ({ ...r, attention: r.status as string })), ...rejected.items.map((r) => ({ ...r, attention: 'REJECTED_NO_PARTNER_LEFT' }))];
+    first.sort((a, b) => (a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1));
+    const items = first.slice(offset, offset + limit);
+    const flaggedTotal = flagged.total + rejected.total;
+    // Stale and not flagged: the open statuses staff are not asked to act on anyway.
+    const stale = await repo.list({
+      statuses: OPEN.filter((s) => !BORROWING_MODEL.needsAttention.includes(s)),
+      unchangedSince: this.staleBefore(staleDays),
+      limit: limit - items.length,
+      offset: Math.max(0, offset - flaggedTotal),
+    });
+    return { items: [...items, ...stale.items.map((r) => ({ ...r, attention: 'STALE' }))], total: flaggedTotal + stale.total };
   }
 }

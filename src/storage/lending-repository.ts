@@ -4,13 +4,14 @@ import type { LendingRequestRepository } from '../app/ports.ts';
 import type { LendingRequest } from '../domain/request/lending-request.ts';
 import type { LendingStatus } from '../domain/request/state-model.ts';
 import { insertHistory, readHistory } from './history-table.ts';
-import type { Database } from './schema.ts';
+import type { Database, LendingRequestRow } from './schema.ts';
 
 /** Symbols are compared without case (peers write ISILs both ways), so the unique key holds them lower-cased. */
 const symbolKey = (agencyIdValue: string) => agencyIdValue.toLowerCase();
 
-export function lendingRepository(db: Kysely<Database>): LendingRequestRepository {
-  const row = (r: LendingRequest) => ({
+/** A lending request as its table row; exported for bulk loads (scripts/bench-ui.ts), which must write rows as saves do. */
+export function lendingRequestRow(r: LendingRequest): LendingRequestRow {
+  return {
     id: r.id,
     status: r.status,
     requester: r.requester.partner,
@@ -20,7 +21,11 @@ export function lendingRepository(db: Kysely<Database>): LendingRequestRepositor
     version: r.version,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
-  });
+  };
+}
+
+export function lendingRepository(db: Kysely<Database>): LendingRequestRepository {
+  const row = lendingRequestRow;
   return {
     async insert(request) {
       // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a failed statement
@@ -59,9 +64,12 @@ export function lendingRepository(db: Kysely<Database>): LendingRequestRepositor
       let select = db.selectFrom('lending_request');
       if (query.statuses?.length) select = select.where('status', 'in', [...query.statuses]);
       if (query.requester) select = select.where('requester', '=', query.requester);
-      const rows = await select.select('data').orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
-      const counted = await select.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-      return { items: rows.map((r) => JSON.parse(r.data) as LendingRequest), total: Number(counted.count) };
+      // The page's ids first, from the indexes (0010); then the JSON of those alone (as borrowing requests).
+      const page = select.select('id').orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset);
+      const rows = await db.selectFrom('lending_request').select('data').where('id', 'in', page).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+      // A page that is not full tells the total (as borrowing requests).
+      const total = rows.length < query.limit && (rows.length > 0 || query.offset === 0) ? query.offset + rows.length : Number((await select.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()).count);
+      return { items: rows.map((r) => JSON.parse(r.data) as LendingRequest), total };
     },
     async countByStatus() {
       const rows = await db.selectFrom('lending_request').select(['status', (eb) => eb.fn.countAll().as('count')]).groupBy('status').execute();

@@ -177,7 +177,7 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
       },
     },
     jobs: jobRepository(db, dialect),
-    borrowing: borrowingRepository(db, dialect),
+    borrowing: borrowingRepository(db),
     lending: lendingRepository(db),
     circulation: circulationRepository(db),
     ncipMessages: ncipMessageRepository(db),

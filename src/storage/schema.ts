@@ -112,6 +112,8 @@ export interface BorrowingRequestRow {
   oclc_number: string | null;
   /** The ISBN as ISBN-13 without hyphens (0008). */
   isbn: string | null;
+  /** The state of the last rota entry (REJECTED: the last partner said no), for the dashboard's count (0010). */
+  last_entry_state: string | null;
 }
 
 export interface RequestHistoryRow {

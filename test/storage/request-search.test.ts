@@ -2,7 +2,9 @@
  * Staff search and filters on borrowing requests (migration 0008), on SQLite and PostgreSQL: the partner of the
  * current rota entry, the created-date range (whole UTC days), and the search by title words, OCLC number (with or
  * without leading zeros and (OCoLC)), ISBN (hyphens or not, 10 or 13), request id and ILLiad TN; the columns follow
- * updates, and a database with requests made before 0008 is filled by the migration.
+ * updates, and a database with requests made before 0008 is filled by the migration. Pages come in list order
+ * (most recently changed first, then id), read through the list's indexes (0010), and "Expired after the last
+ * partner rejected" is a column that 0010 fills for requests stored before it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -123,6 +125,58 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(await ids({ partner: 'SOUTH' }), ['r-1', 'r-2']);
       assert.deepEqual(await ids({ q: '(OCoLC)12345' }), ['r-1']);
       assert.deepEqual(await ids({ q: 'kuhn' }), ['r-1']);
+    });
+
+    test('pages are in list order, newest change first, then the later id, and add up to the total', async () => {
+      const pages = async (query: Partial<RequestListQuery>, size: number) => {
+        const seen: string[] = [];
+        let total = -1;
+        for (let offset = 0; offset < 6; offset += size) {
+          const page = await storage.read.borrowing.list({ limit: size, offset, ...query });
+          total = page.total;
+          seen.push(...page.items.map((r) => r.id));
+        }
+        assert.equal(total, seen.length);
+        return seen;
+      };
+      assert.deepEqual(await pages({}, 1), ['r-4', 'r-3', 'r-2', 'r-1']);
+      assert.deepEqual(await storage.read.borrowing.list({ limit: 2, offset: 10 }), { items: [], total: 4 }, 'past the end: no rows, and still the total');
+      assert.equal((await storage.read.borrowing.list({ limit: 4, offset: 0 })).total, 4, 'a full page, counted');
+      assert.deepEqual(await pages({}, 3), ['r-4', 'r-3', 'r-2', 'r-1']);
+      assert.deepEqual(await pages({ q: 'revolutions' }, 1), ['r-4', 'r-1']);
+      assert.deepEqual(await pages({ q: 'struct', statuses: ['REQUEST_SENT_TO_PARTNER'] }, 1), ['r-2', 'r-1']);
+      const saved = (await storage.read.borrowing.get('r-1'))!;
+      const tied = { ...saved, updatedAt: '2026-11-04T12:00:00.000Z', version: saved.version + 1 };
+      await storage.transaction(async (repos) => assert.equal(await repos.borrowing.update(tied), true));
+      assert.deepEqual(await pages({}, 2), ['r-4', 'r-1', 'r-3', 'r-2'], 'r-1 changed at the moment r-4 did: the later id first');
+      assert.deepEqual(await pages({ q: 'revolutions' }, 1), ['r-4', 'r-1']);
+    });
+
+    test('Expired after the last partner rejected: a column that follows the rota, filled by 0010 for older requests', async () => {
+      const rejected = (id: string, state: 'REJECTED' | 'EXPIRED') =>
+        request(id, '2026-10-01T00:00:00.000Z', { title: 'Nobody had it' }, { status: 'EXPIRED', current: null, rota: [{ ...entry('NORTH'), state: 'REJECTED' }, { ...entry('SOUTH'), state }] });
+      const old = await createTestDatabase(dialect);
+      try {
+        const opened = openDatabase(old.settings);
+        assert.equal((await new Migrator({ db: opened.db, provider: migrationProvider }).migrateTo('0008-request-search')).error, undefined);
+        for (const r of [rejected('x-1', 'REJECTED'), rejected('x-2', 'EXPIRED'), REQUESTS[0]!]) {
+          await sql`insert into borrowing_request (id, status, patron, data, version, created_at, updated_at)
+            values (${r.id}, ${r.status}, ${r.patron}, ${JSON.stringify(r)}, ${r.version}, ${r.createdAt}, ${r.updatedAt})`.execute(opened.db);
+        }
+        await opened.close();
+        const migrated = await openStorage(old.settings);
+        try {
+          assert.ok(migrated.appliedMigrations.includes('0010-request-lists'));
+          const found = async () => (await migrated.read.borrowing.list({ limit: 50, offset: 0, statuses: ['EXPIRED'], rejectedByLastPartner: true })).items.map((r) => r.id);
+          assert.deepEqual(await found(), ['x-1'], 'x-2 expired waiting for SOUTH, which did not reject it');
+          await migrated.transaction((repos) => repos.borrowing.insert(rejected('x-3', 'REJECTED')));
+          assert.deepEqual((await found()).sort(), ['x-1', 'x-3']);
+        } finally {
+          await migrated.close();
+        }
+      } finally {
+        await old.drop();
+      }
     });
 
     test('requests stored before migration 0008 are filled by it', async () => {

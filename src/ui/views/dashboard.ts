@@ -34,6 +34,9 @@ const STATUS_QUEUES: readonly { status: BorrowingStatus; attention: boolean; lab
   { status: 'RETURNED_BY_PATRON', attention: false },
 ];
 
+/** The statuses the dashboard counts (QueueService.counts counts those needing attention too). */
+export const DASHBOARD_STATUSES: readonly BorrowingStatus[] = STATUS_QUEUES.map((queue) => queue.status);
+
 export function dashboardView(counts: QueueCounts, lendingNeedsAttention: number, staleDays: number): DashboardView {
   const queues: QueueTile[] = STATUS_QUEUES.map(({ status, attention, label }) => {
     const count = counts.byStatus[status] ?? 0;
