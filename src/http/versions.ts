@@ -4,6 +4,7 @@
  * sent (412 ILL_ERR_STALE otherwise, from ConfigService). Without If-Match (or with `*`) a write is not checked.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { versionOf } from '../app/config-service.ts';
 import type { Stored } from '../app/ports.ts';
 import { InterlendError } from '../domain/errors.ts';
@@ -41,3 +42,11 @@ export function ifMatchOf(request: FastifyRequest): readonly string[] | undefine
 export function withVersion(reply: FastifyReply, object: Pick<Stored<unknown>, 'id' | 'revision'>): FastifyReply {
   return reply.header('etag', `"${versionOf(object)}"`);
 }
+
+/** For OpenAPI only (fastify does not check headers here): If-Match is read by `ifMatchOf`. */
+export const writeHeaders = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .describe('The ETag of the object as read (GET): the write is made only if nobody has changed it since, else 412 ILL_ERR_STALE. Leave it out to write whatever is stored.'),
+});

@@ -113,6 +113,9 @@ describe('versions of configuration objects (ETag, If-Match)', () => {
   });
 
   test('the institution has a version too', async () => {
+    const none = await t.call('PUT', '/api/v1/institution', { body: { code: 'CSU', name: 'State', ncipAgencyId: 'CSU', timeZone: 'UTC' }, headers: ifMatch('"institution.1"') });
+    assert.equal(none.statusCode, 412, 'there is none yet to be at that version');
+    assert.equal((await t.call('GET', '/api/v1/institution')).statusCode, 404);
     const first = await t.call('PUT', '/api/v1/institution', { body: { code: 'CSU', name: 'State', ncipAgencyId: 'CSU', timeZone: 'UTC' } });
     assert.equal(first.statusCode, 200, first.body);
     const read = await get('/api/v1/institution');

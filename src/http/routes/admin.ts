@@ -8,7 +8,7 @@ import type { TokenService } from '../../app/token-service.ts';
 import { toView } from '../../app/views.ts';
 import { ROLES } from '../../domain/access/roles.ts';
 import { institutionSchema } from '../../domain/config/institution.ts';
-import { ifMatchOf, withVersion } from '../versions.ts';
+import { ifMatchOf, withVersion, writeHeaders } from '../versions.ts';
 
 /** A configuration file may hold every patron; 20 MiB is some 50,000 of them. */
 export const CONFIG_BODY_LIMIT = 20 * 1024 * 1024;
@@ -28,7 +28,7 @@ export function adminRoutes(app: FastifyInstance, deps: { config: ConfigService;
     const institution = await deps.config.getInstitution();
     return withVersion(reply, institution).send(toView(institution));
   });
-  app.put('/api/v1/institution', { config: { permission: 'write-places' }, schema: { tags: ['institution'], body: institutionSchema } }, async (request, reply) => {
+  app.put('/api/v1/institution', { config: { permission: 'write-places' }, schema: { tags: ['institution'], headers: writeHeaders, body: institutionSchema } }, async (request, reply) => {
     const body = { ...(request.body as Record<string, unknown>) };
     for (const field of ['id', 'createdAt', 'updatedAt']) delete body[field];
     const saved = await deps.config.putInstitution(body, { ifMatch: ifMatchOf(request) });

@@ -9,7 +9,7 @@ import { CONFIG_KINDS, type ConfigKind, kindSpec } from '../../domain/config/kin
 import { LIST_FILTERS } from '../../domain/config/list-filters.ts';
 import { validate } from '../../domain/config/validate.ts';
 import { invalid, problemError } from '../../domain/errors.ts';
-import { ifMatchOf, withVersion } from '../versions.ts';
+import { ifMatchOf, withVersion, writeHeaders } from '../versions.ts';
 
 const pagingSchema = z.object({
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`).default(50),
@@ -17,13 +17,7 @@ const pagingSchema = z.object({
   q: z.string().trim().min(1).optional(),
 });
 const refParams = z.object({ ref: z.string().describe('The id, or the code (primary id for patrons, name for rules)') });
-/** Documented only (fastify does not check headers here): If-Match is read by versions.ts. */
-const writeHeaders = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .describe('The ETag of the object as read (GET): the write is made only if nobody has changed it since, else 412 ILL_ERR_STALE. Leave it out to write whatever is stored.'),
-});
+
 const positionSchema = z.strictObject({ position: z.number().int() });
 
 /** Fields the API shows that are not part of the object: a body copied from a GET may carry them. */
