@@ -27,7 +27,7 @@ export async function loadDemo(storage: Storage, transfer: ConfigTransfer, files
   await storage.transaction(async (repos) => {
     const templates = repos.config('rota-templates');
     for (const template of await templates.all()) {
-      if (template.doc.status === 'INACTIVE') await templates.update({ ...template, doc: { ...template.doc, status: 'ACTIVE' } });
+      if (template.doc.status === 'INACTIVE') await templates.update({ ...template, doc: { ...template.doc, status: 'ACTIVE' } }, template.revision);
     }
     await repos.settings.put(MODE_SETTING, 'demo');
   });

@@ -30,7 +30,16 @@ export interface Stored<T> {
   readonly updatedAt: string;
   /** 1-based place in an ordered list (rota rules); undefined elsewhere. */
   readonly position?: number;
+  /**
+   * Counts the changes to the stored document: 1 when created, one more at every write that changes it (a move in
+   * an ordered list changes the list, not the object, and leaves it). The API's ETag and the staff pages' hidden
+   * version are made from it (`versionOf` in app/config-service.ts).
+   */
+  readonly revision: number;
 }
+
+/** An object to write: the revision is storage's to keep (1 on insert, moved on by an update that changes it). */
+export type Unsaved<T> = Omit<Stored<T>, 'revision'> & { readonly revision?: number };
 
 export interface ListQuery {
   readonly limit: number;
@@ -59,9 +68,16 @@ export interface ConfigRepository<K extends ConfigKind> {
   all(): Promise<Stored<ConfigDocs[K]>[]>;
   findById(id: string): Promise<Stored<ConfigDocs[K]> | undefined>;
   findByKey(key: string): Promise<Stored<ConfigDocs[K]> | undefined>;
-  insert(object: Stored<ConfigDocs[K]>): Promise<void>;
-  update(object: Stored<ConfigDocs[K]>): Promise<void>;
-  delete(id: string): Promise<void>;
+  insert(object: Unsaved<ConfigDocs[K]>): Promise<void>;
+  /**
+   * Writes the object if its stored revision is still `expectedRevision`: one compare-and-set statement
+   * (`update … where id = ? and revision = ?`), so that of two writers who read the same revision only the first
+   * writes. Returns the revision now stored; undefined: someone else wrote (or deleted) it first, and nothing was
+   * written.
+   */
+  update(object: Unsaved<ConfigDocs[K]>, expectedRevision: number): Promise<number | undefined>;
+  /** Deletes the object if its stored revision is still `expectedRevision` (compare-and-set, as update). */
+  delete(id: string, expectedRevision: number): Promise<boolean>;
   /** Sets the positions of an ordered kind: the ids in their new order, 1-based. */
   reorder(idsInOrder: readonly string[]): Promise<void>;
 }
@@ -85,7 +101,12 @@ export interface ReferenceIndex {
 
 export interface InstitutionRepository {
   get(): Promise<Stored<Institution> | undefined>;
-  put(object: Stored<Institution>): Promise<void>;
+  /**
+   * Creates the institution (`expectedRevision` null) or replaces it if its stored revision is still
+   * `expectedRevision` (compare-and-set, as ConfigRepository.update). Returns the revision now stored; undefined:
+   * someone else created or changed it first, and nothing was written.
+   */
+  put(object: Unsaved<Institution>, expectedRevision: number | null): Promise<number | undefined>;
 }
 
 export interface ApiToken {

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'ILL_ERR_NOT_ALLOWED', // the input is well formed but the rules forbid it (a blocked patron)
   'ILL_ERR_INVALID_TRANSITION', // the request's status does not allow the action
   'ILL_ERR_CONFLICT', // someone else changed the object meanwhile; try again
+  'ILL_ERR_STALE', // the caller's copy is an old version (If-Match, a page's hidden version): someone else saved since
   'ILL_ERR_UNAUTHENTICATED', // no valid token
   'ILL_ERR_FORBIDDEN', // a valid token whose role may not do this
   'ILL_ERR_TOO_MANY_ATTEMPTS', // too many failed sign-ins for a user name: wait, then try again

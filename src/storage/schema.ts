@@ -11,6 +11,8 @@ export interface ConfigObjectRow {
   position: number;
   created_at: string;
   updated_at: string;
+  /** Changes to the stored document, from 1 (0011): the version compared by an If-Match write. */
+  revision: number;
 }
 
 export interface LibraryRow extends ConfigObjectRow { is_pickup: number; is_resource_sharing: number }
@@ -41,6 +43,8 @@ export interface InstitutionRow {
   id: string;
   data: string;
   updated_at: string;
+  /** As ConfigObjectRow.revision (0011). */
+  revision: number;
 }
 
 export interface ApiTokenRow {

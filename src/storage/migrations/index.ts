@@ -8,6 +8,7 @@ import * as m0006 from './0006-circulation.ts';
 import * as m0007 from './0007-lending.ts';
 import * as m0008 from './0008-request-search.ts';
 import * as m0009 from './0009-staff-users.ts';
+import * as m0011 from './0011-config-revision.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-lending': m0007,
   '0008-request-search': m0008,
   '0009-staff-users': m0009,
+  '0011-config-revision': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

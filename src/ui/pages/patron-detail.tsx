@@ -1,6 +1,8 @@
+import { StaleNotice, VersionField } from '../components/stale.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import type { PatronField } from '../views/patron-form.ts';
 import type { IdentityView } from '../views/patron-identity.ts';
+import type { StaleView } from '../views/stale.ts';
 
 export interface PatronDetailProps {
   readonly shell: Shell;
@@ -20,6 +22,10 @@ export interface PatronDetailProps {
   /** Partners exporting to ILLiad Using API, for the identity dry run. */
   readonly identityPartners: readonly { code: string; name: string }[];
   readonly identity?: IdentityView | { error: string } | undefined;
+  /** The version the edit form was drawn from (sent back with it). */
+  readonly version: string | undefined;
+  /** Someone else saved the patron first: nothing was saved, what was typed is kept. */
+  readonly stale?: StaleView | undefined;
 }
 
 export function PatronFieldInput({ field }: { field: PatronField }) {
@@ -219,7 +225,9 @@ export function PatronDetailPage(props: PatronDetailProps) {
         <>
           <h2>Edit</h2>
           <form class="card grid" method="post" action={action}>
+            {props.stale ? <StaleNotice view={props.stale} /> : ''}
             <input type="hidden" name="_csrf" value={csrf} />
+            <VersionField version={props.version} />
             <div class="field">
               <span class="label">Primary id (cannot change)</span>
               <span safe>{props.primaryId}</span>

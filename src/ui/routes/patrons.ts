@@ -9,6 +9,7 @@ import { can } from '../../domain/access/roles.ts';
 import { ACTIVE_STATUS, PATRON_IDENTIFIER_TYPE } from '../../domain/config/enums.ts';
 import type { Patron } from '../../domain/config/patron.ts';
 import { type ErrorCode, InterlendError, type Problem } from '../../domain/errors.ts';
+import { versionOf } from '../../app/config-service.ts';
 import type { Stored } from '../../app/ports.ts';
 import { html, isHtmx, requirePermission, shellFor } from '../context.ts';
 import type { UiDeps } from '../deps.ts';
@@ -18,6 +19,7 @@ import { PatronListPage } from '../pages/patron-list.tsx';
 import { patronFormFields, patronFormLevelProblems, patronFormValues, patronInput, postedPatronValues } from '../views/patron-form.ts';
 import { identityPartners, identityViewOf, type IdentityView } from '../views/patron-identity.ts';
 import { digestOf, importRowViews, importSummary, parseMultipart } from '../views/patron-import.ts';
+import { fromVersion, isStale, postedVersion, staleView, type StaleView } from '../views/stale.ts';
 import { PATRON_IMPORT_PATH, PATRON_PAGE_SIZE, PATRONS_PATH, patronHref, patronListQueryOf, patronListView } from '../views/patron-list.ts';
 
 const ALL = { limit: 500, offset: 0, filters: {} };
@@ -71,7 +73,15 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
   const patronPage = async (
     request: FastifyRequest,
     stored: Stored<Patron>,
-    options: { values?: Record<string, string>; problems?: Problem[]; identifierFields?: readonly string[]; saved?: boolean; identity?: IdentityView | { error: string } } = {},
+    options: {
+      values?: Record<string, string>;
+      problems?: Problem[];
+      identifierFields?: readonly string[];
+      saved?: boolean;
+      identity?: IdentityView | { error: string };
+      version?: string | undefined;
+      stale?: StaleView;
+    } = {},
   ) => {
     const staff = request.staff!;
     const patron = stored.doc;
@@ -97,6 +107,9 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
       refused: options.problems !== undefined,
       identityPartners: (await exportingPartners()).map((p) => ({ code: p.code, name: p.name })),
       identity: options.identity,
+      // After a refusal the form keeps the version it was posted with: after a stale one, saving again is refused.
+      version: 'version' in options ? options.version : versionOf(stored),
+      stale: options.stale,
     });
   };
 
@@ -111,15 +124,23 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
     requirePermission(request, 'write-patrons');
     const { primaryId } = request.params as { primaryId: string };
     const stored = await deps.config.get('patrons', primaryId);
-    const values = postedPatronValues((request.body ?? {}) as Record<string, unknown>);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values = postedPatronValues(body);
+    const version = postedVersion(body);
     const { input, identifierFields } = patronInput(stored.doc.primaryId, values);
     try {
-      // ConfigService has no version to compare: the last save wins (docs/ui.md).
-      await deps.config.replace('patrons', stored.id, input);
+      // Saved only if nobody saved the patron since the form was drawn (its version, as the API's If-Match).
+      await deps.config.replace('patrons', stored.id, input, fromVersion(version));
       return reply.redirect(`${patronHref(stored.doc.primaryId)}?saved=1`, 303);
     } catch (error) {
+      if (isStale(error)) {
+        // The page's facts show the patron as saved now; the form keeps what was typed.
+        const current = await deps.config.get('patrons', stored.id);
+        const stale = staleView('patron', current.updatedAt, patronHref(current.doc.primaryId));
+        return html(reply, await patronPage(request, current, { values, version, stale }), 409);
+      }
       const problems = problemsOf(error, FORM_REFUSALS);
-      return html(reply, await patronPage(request, stored, { values, problems, identifierFields }), 422);
+      return html(reply, await patronPage(request, stored, { values, problems, identifierFields, version }), 422);
     }
   });
 
