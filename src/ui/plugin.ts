@@ -10,6 +10,7 @@ import { installUiErrors } from './errors.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { doctorRoutes } from './routes/doctor.ts';
 import { lendingRoutes } from './routes/lending.ts';
+import { noticeRoutes } from './routes/notices.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { patronRoutes } from './routes/patrons.ts';
 import { placeRoutes } from './routes/places.ts';
@@ -58,5 +59,6 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     placeRoutes(app, deps);
     partnerRoutes(app, deps);
     patronRoutes(app, deps);
+    noticeRoutes(app, deps);
   };
 }
