@@ -20,6 +20,8 @@ import { JobService } from './app/job-service.ts';
 import { combineJobs, lendingJobs } from './app/lending-jobs.ts';
 import { DEFAULT_LOAN_PERIOD_DAYS, type LendingAutoResponder, LendingService } from './app/lending-service.ts';
 import { NcipService } from './app/ncip-service.ts';
+import { noticeJobs } from './app/notice-jobs.ts';
+import { NoticeService } from './app/notice-service.ts';
 import { isIsoPartner, PeerRequester } from './app/peer-requester.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
 import { QueueService } from './app/queues.ts';
@@ -40,6 +42,7 @@ import { resolveHost } from './protocols/iso18626/host-resolver.ts';
 import { connectPeer } from './protocols/iso18626/peer-client.ts';
 import { createIso18626Responder } from './protocols/iso18626/responder.ts';
 import { createNcipResponder } from './protocols/ncip/responder.ts';
+import { smtpMailerFromEnv } from './protocols/smtp/mailer.ts';
 import { type IlliadSimulator, startIlliadSimulator } from './sim/illiad/index.ts';
 import { type PeerMock, startPeerMock } from './sim/peer/index.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
@@ -84,6 +87,8 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     availability: new AvailabilityService(autoResponder?.holdings),
     queues: new QueueService(deps),
     jobs: new JobService(deps),
+    // SMTP_URL, NOTICE_FROM, NOTICE_REPLY_TO: without them notices are recorded as not sent, with the reason.
+    notices: new NoticeService({ ...deps, mail: smtpMailerFromEnv(env) }),
     close: () => storage.close(),
   };
 }
@@ -111,9 +116,12 @@ async function lendingAutoResponder(env: Env): Promise<LendingAutoResponder | un
   return { holdings: holdingsSet(text.split('\n').map((line) => line.replace(/#.*/, '').trim())) };
 }
 
-/** Every job the worker runs for an instance: borrowing (sends, timers, telling partners) and lending (messages to borrowers). */
+/**
+ * Every job the worker runs for an instance: borrowing (sends, timers, telling partners), lending (messages to
+ * borrowers) and notices to patrons (sending, the reminder scan).
+ */
 export function instanceJobs(instance: Instance) {
-  return combineJobs(borrowingJobs(instance.borrowing), lendingJobs(instance.lending));
+  return combineJobs(borrowingJobs(instance.borrowing), lendingJobs(instance.lending), noticeJobs(instance.notices));
 }
 
 function port(env: Env): number {
@@ -163,6 +171,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     circulation: instance.circulation,
     doctor: instance.doctor,
     availability: instance.availability,
+    notices: instance.notices,
     publicUrl: env.PUBLIC_URL,
     storage: instance.storage,
     iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
@@ -179,6 +188,10 @@ export async function serve(given: Env = process.env): Promise<void> {
     log: log.child({ component: 'worker' }),
     ...instanceJobs(instance),
   });
+  const sending = instance.notices.sending();
+  if (sending.sending) log.info({ server: sending.server }, 'notices to patrons are sent by e-mail');
+  else log.warn(`notices to patrons are not sent: ${sending.reason} (they are recorded as not sent; see docs/notices.md)`);
+  await instance.notices.scheduleDueScan();
   const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
   const simulator = demo && !env.ILLIAD_URL ? await startDemoIlliad(env, address) : undefined;
   const peers = demo ? await startDemoPeers(env, address) : [];

@@ -7,6 +7,7 @@ import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
 import type { LendingService } from './lending-service.ts';
 import type { NcipService } from './ncip-service.ts';
+import type { NoticeService } from './notice-service.ts';
 import type { PeerRequester } from './peer-requester.ts';
 import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
@@ -35,5 +36,7 @@ export interface Instance {
   readonly doctor: DoctorService;
   /** Our holdings, for peers' locate. */
   readonly availability: AvailabilityService;
+  /** Notices to patrons by e-mail (issue 9). */
+  readonly notices: NoticeService;
   close(): Promise<void>;
 }

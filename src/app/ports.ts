@@ -9,6 +9,8 @@ import type { Hold, HoldStatus, Item, ItemStatus, Loan, LoanStatus } from '../do
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { LendingRequest } from '../domain/request/lending-request.ts';
 import type { BorrowingStatus, LendingStatus } from '../domain/request/state-model.ts';
+import type { Notice, NoticeStatus } from '../domain/notices/notice.ts';
+import type { NoticeTemplate, NoticeType } from '../domain/notices/templates.ts';
 
 export interface Clock {
   /** Now, as ISO-8601 UTC text. */
@@ -392,7 +394,8 @@ export interface CirculationRepository {
   updateLoan(loan: Loan): Promise<void>;
   getLoan(id: string): Promise<Loan | undefined>;
   openLoanOf(item: string): Promise<Loan | undefined>;
-  loans(query: { borrower?: string; item?: string; status?: LoanStatus; limit: number; offset: number }): Promise<Page<Loan>>;
+  /** `dueFrom` / `dueBefore`: due at or after, and before, these instants (the reminder scan), earliest due first. */
+  loans(query: { borrower?: string; item?: string; status?: LoanStatus; dueFrom?: string; dueBefore?: string; limit: number; offset: number }): Promise<Page<Loan>>;
 }
 
 /** One NCIP message received and the answer given (issue 5: the audit). */
@@ -417,6 +420,38 @@ export interface NcipMessageRepository {
   recent(query: { limit: number; offset: number }): Promise<Page<NcipMessageRecord>>;
 }
 
+/** A notice template staff changed (issue 9); a type without one uses the text shipped with Interlend. */
+export interface StoredNoticeTemplate extends NoticeTemplate {
+  readonly updatedAt: string;
+  /** The token's name that saved it. */
+  readonly updatedBy: string;
+}
+
+export interface NoticeTemplateRepository {
+  all(): Promise<StoredNoticeTemplate[]>;
+  get(type: NoticeType): Promise<StoredNoticeTemplate | undefined>;
+  put(template: StoredNoticeTemplate): Promise<void>;
+  /** Back to the shipped text. */
+  delete(type: NoticeType): Promise<void>;
+}
+
+export interface NoticeQuery {
+  readonly status?: NoticeStatus;
+  readonly type?: NoticeType;
+  readonly borrowingRequest?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface NoticeRepository {
+  /** Adds the notice unless one with its key exists; returns the stored one either way (never fails on the key). */
+  insertOrGet(notice: Notice): Promise<Notice>;
+  update(notice: Notice): Promise<void>;
+  byKey(key: string): Promise<Notice | undefined>;
+  /** Most recently changed first. */
+  recent(query: NoticeQuery): Promise<Page<Notice>>;
+}
+
 /** Repositories bound to one transaction (or to none, for reads). */
 export interface Repositories {
   config<K extends ConfigKind>(kind: K): ConfigRepository<K>;
@@ -435,6 +470,8 @@ export interface Repositories {
   readonly partnerAlerts: PartnerAlertRepository;
   readonly circulation: CirculationRepository;
   readonly ncipMessages: NcipMessageRepository;
+  readonly notices: NoticeRepository;
+  readonly noticeTemplates: NoticeTemplateRepository;
 }
 
 export interface Storage {

@@ -13,6 +13,7 @@ import type { ConfigTransfer } from '../app/config-transfer.ts';
 import type { CirculationService } from '../app/circulation-service.ts';
 import type { IlliadExporter } from '../app/illiad-export.ts';
 import type { LendingService } from '../app/lending-service.ts';
+import type { NoticeService } from '../app/notice-service.ts';
 import type { PatronImport } from '../app/patron-import.ts';
 import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
@@ -30,6 +31,7 @@ import { availabilityRoutes } from './routes/availability.ts';
 import { doctorRoutes } from './routes/doctor.ts';
 import { lendingRoutes } from './routes/lending.ts';
 import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
+import { noticeRoutes } from './routes/notices.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { patronImportRoutes } from './routes/patron-import.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -55,6 +57,8 @@ export interface ServerDeps {
   readonly doctor: DoctorService;
   /** Our holdings, published to peers' locate (issue 6, item 6). */
   readonly availability: AvailabilityService;
+  /** Notices to patrons: templates and what was sent (issue 9, item 5). */
+  readonly notices: NoticeService;
   /** This server's address as ILLiad reaches it (PUBLIC_URL), for the doctor's NCIP address; else the request's. */
   readonly publicUrl?: string | undefined;
   /** The NCIP responder (protocols/ncip), wired in main.ts. */
@@ -136,6 +140,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     doctorRoutes(api, deps);
     availabilityRoutes(api, deps);
     circulationRoutes(api, deps);
+    noticeRoutes(api, deps);
   });
   await ncipRoutes(app, deps);
   await iso18626Routes(app, deps);

@@ -11,6 +11,7 @@ import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
 import { lendingRepository } from './lending-repository.ts';
 import { staffUserRepository } from './staff-user-repository.ts';
+import { noticeRepository, noticeTemplateRepository } from './notice-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
 import type { ApiTokenRow, Database } from './schema.ts';
 
@@ -195,6 +196,8 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     lending: lendingRepository(db),
     circulation: circulationRepository(db),
     ncipMessages: ncipMessageRepository(db),
+    notices: noticeRepository(db),
+    noticeTemplates: noticeTemplateRepository(db),
     partnerAlerts: {
       async put(alert) {
         const values = { partner: alert.partner, message: alert.message, at: alert.at };

@@ -186,6 +186,8 @@ export interface HoldRow {
   item: string;
   patron: string;
   pickup_library: string;
+  /** NCIP PickupExpiryDate, when the lender sent one (0013). */
+  hold_until: string | null;
   status: string;
   borrowing_request: string | null;
   created_at: string;
@@ -221,6 +223,37 @@ export interface NcipMessageRow {
   response_body: string;
 }
 
+/** A notice template staff changed (0013); booleans 0/1. */
+export interface NoticeTemplateRow {
+  type: string;
+  enabled: number;
+  subject: string;
+  body: string;
+  days_before: number | null;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** One notice to a patron (0013; domain/notices/notice.ts). */
+export interface NoticeRow {
+  id: string;
+  key: string;
+  type: string;
+  status: string;
+  patron: string | null;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  message_id: string | null;
+  borrowing_request: string | null;
+  loan: string | null;
+  reason: string | null;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -247,4 +280,6 @@ export interface Database {
   loan: LoanRow;
   ncip_message: NcipMessageRow;
   job: JobRow;
+  notice_template: NoticeTemplateRow;
+  notice: NoticeRow;
 }

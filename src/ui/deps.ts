@@ -3,6 +3,7 @@ import type { ConfigService } from '../app/config-service.ts';
 import type { DoctorService } from '../app/doctor-service.ts';
 import type { IlliadExporter } from '../app/illiad-export.ts';
 import type { LendingService } from '../app/lending-service.ts';
+import type { NoticeService } from '../app/notice-service.ts';
 import type { PatronImport } from '../app/patron-import.ts';
 import type { Clock } from '../app/ports.ts';
 import type { QueueService } from '../app/queues.ts';
@@ -23,6 +24,8 @@ export interface UiDeps {
   readonly illiad: IlliadExporter;
   /** Patrons from CSV: the preview and the import. */
   readonly patronImport: PatronImport;
+  /** Notices to patrons: templates, previews, what was sent (issue 9). */
+  readonly notices: NoticeService;
   /** For "stale": open requests unchanged for some days. */
   readonly clock: Clock;
   /** Whether the instance runs the demo (a banner on every page). */

@@ -18,6 +18,8 @@ const WRITE_PATRONS: Role[] = ['admin', 'operator'];
 const ADMIN_ONLY: Role[] = ['admin'];
 const READ_REQUESTS: Role[] = STAFF;
 const WRITE_REQUESTS: Role[] = ['admin', 'operator'];
+const READ_NOTICES: Role[] = ['admin', 'operator'];
+const WRITE_NOTICES: Role[] = ['admin'];
 
 const groups: { name: string; read: Role[]; write: Role[] }[] = [
   { name: 'libraries', read: READ_CONFIG, write: WRITE_PLACES },
@@ -70,6 +72,13 @@ const routes: { method: Method; url: string; allowed: Role[] }[] = [
   { method: 'GET', url: '/api/v1/jobs', allowed: READ_REQUESTS },
   { method: 'GET', url: '/api/v1/jobs/X', allowed: READ_REQUESTS },
   { method: 'POST', url: '/api/v1/jobs/X/retry', allowed: WRITE_REQUESTS },
+  { method: 'GET', url: '/api/v1/notice-templates', allowed: READ_NOTICES },
+  { method: 'GET', url: '/api/v1/notice-templates/DUE_SOON', allowed: READ_NOTICES },
+  { method: 'GET', url: '/api/v1/notice-templates/DUE_SOON/preview', allowed: READ_NOTICES },
+  { method: 'POST', url: '/api/v1/notice-templates/DUE_SOON/preview', allowed: READ_NOTICES },
+  { method: 'PUT', url: '/api/v1/notice-templates/DUE_SOON', allowed: WRITE_NOTICES },
+  { method: 'DELETE', url: '/api/v1/notice-templates/DUE_SOON', allowed: WRITE_NOTICES },
+  { method: 'GET', url: '/api/v1/notices', allowed: READ_NOTICES },
 ];
 
 describe('API access', () => {

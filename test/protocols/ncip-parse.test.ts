@@ -55,6 +55,7 @@ test("ILLiad's AcceptItem (ISO-8859-1, default namespace, & → and) reads with 
     itemId: { agencyId: null, value: '123456-1OF1' },
     dateForReturn: '2026-12-31T23:59:00',
     pickupLocation: null,
+    pickupExpiryDate: null,
     title: 'Café and Crème: la cuisine française',
     author: 'Müller and Søn',
   });
@@ -174,6 +175,7 @@ test('empty and blank elements are null: AgencyId, values, RequestedActionType',
     itemId: null,
     dateForReturn: null,
     pickupLocation: null,
+    pickupExpiryDate: null,
     title: null,
     author: null,
   });
@@ -288,6 +290,7 @@ test('NCIP 1 shapes (UniqueAgencyId, UniqueUserId, UniqueItemId, UniqueRequestId
     itemId: { agencyId: 'VDX', value: 'VDX1234-1' },
     dateForReturn: '2027-01-15T00:00:00',
     pickupLocation: 'MAIN',
+    pickupExpiryDate: null,
     title: null,
     author: null,
   });

@@ -17,13 +17,15 @@ export const PERMISSIONS = [
   'manage-tokens',
   'manage-users', // staff users who sign in with a user name and password (issue 8)
   'read-availability', // whether we hold an item: what a peer library's locate asks (issue 6, item 6)
+  'read-notices', // notice templates and the notices sent to patrons (issue 9): they hold patrons' names and addresses
+  'write-notices', // change notice templates, switch a notice type on or off
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   'partners-manager': ['read-config', 'write-partners', 'read-requests'],
-  operator: ['read-config', 'read-patrons', 'write-patrons', 'read-requests', 'write-requests'],
+  operator: ['read-config', 'read-patrons', 'write-patrons', 'read-requests', 'write-requests', 'read-notices'],
   'read-only': ['read-config', 'read-patrons', 'read-requests'],
   // Another library's Interlend, asking before it routes a request to us: that and nothing else.
   peer: ['read-availability'],

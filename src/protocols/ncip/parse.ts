@@ -37,6 +37,7 @@ const READERS: Readonly<Record<NcipRequestService, Reader>> = {
     itemId: readItemId(node, context),
     dateForReturn: childText(node, 'DateForReturn'),
     pickupLocation: childValue(node, 'PickupLocation', context),
+    pickupExpiryDate: childText(node, 'PickupExpiryDate'),
     ...readTitleAuthor(node),
   }),
   CheckInItem: (node, header, context) => ({

@@ -95,6 +95,8 @@ export function createNcipResponder(deps: NcipResponderDeps): (body: Buffer, ref
           userId: request.userId?.value ?? null,
           dateForReturn: request.dateForReturn,
           pickupLocation: request.pickupLocation,
+          pickupExpiryDate: request.pickupExpiryDate,
+          requestedActionType: request.requestedActionType,
           title: request.title,
           author: request.author,
         });
