@@ -10,6 +10,7 @@ import type { Institution } from '../domain/config/institution.ts';
 import { type Patron, patronLookupKeys } from '../domain/config/patron.ts';
 import { validate } from '../domain/config/validate.ts';
 import { InterlendError, type Problem, problemError } from '../domain/errors.ts';
+import { NUL_MESSAGE, pathOfNul } from '../domain/nul.ts';
 import { formatConfigFile, parseConfigFile } from './config-file.ts';
 import { missingReferences, prepareSecrets } from './config-service.ts';
 import type { Clock, IdSource, Repositories, Storage, Stored } from './ports.ts';
@@ -102,6 +103,9 @@ export class ConfigTransfer {
   async importObject(data: unknown, options: ImportOptions = {}): Promise<ImportReport> {
     const shape = validate(fileShape, data ?? {});
     if (!shape.ok) throw problemError('ILL_ERR_VALIDATION', shape.problems);
+    // A YAML "\0" escape or a JSON "\u0000" makes a NUL no HTTP check sees (domain/nul.ts).
+    const nul = pathOfNul(data);
+    if (nul !== undefined) throw problemError('ILL_ERR_VALIDATION', [{ path: nul, message: NUL_MESSAGE }]);
     const content = shape.value as Record<string, unknown>;
 
     const problems: Problem[] = [];

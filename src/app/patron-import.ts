@@ -13,6 +13,7 @@ import { ACTIVE_STATUS, PATRON_IDENTIFIER_TYPE } from '../domain/config/enums.ts
 import { type Patron, patronSchema } from '../domain/config/patron.ts';
 import { validate } from '../domain/config/validate.ts';
 import { parseCsv } from '../domain/csv.ts';
+import { NUL_MESSAGE } from '../domain/nul.ts';
 import { InterlendError, invalid, type Problem } from '../domain/errors.ts';
 import type { ConfigService } from './config-service.ts';
 import type { Storage, Stored } from './ports.ts';
@@ -200,6 +201,11 @@ export class PatronImport {
     const bytes = Buffer.byteLength(csv, 'utf8');
     if (bytes > MAX_IMPORT_BYTES) {
       throw new InterlendError('ILL_ERR_PAYLOAD_TOO_LARGE', `The file has ${bytes} bytes; at most ${MAX_IMPORT_BYTES} (1 MiB) can be imported at once: split it into smaller files.`);
+    }
+    const nulAt = csv.indexOf('\u0000');
+    if (nulAt !== -1) {
+      const line = csv.slice(0, nulAt).split('\n').length;
+      throw invalid([{ path: `line ${line}`, message: NUL_MESSAGE, line }]);
     }
     const parsed = parseCsv(csv);
     if (!parsed.ok) throw invalid([parsed.problem]);

@@ -20,6 +20,8 @@ import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
 import type { StaffUsers } from '../app/staff-users.ts';
+import { InterlendError } from '../domain/errors.ts';
+import { NUL_MESSAGE, pathOfNul } from '../domain/nul.ts';
 import { requireTokens } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { createMetrics, instrument } from './metrics.ts';
@@ -104,6 +106,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
+  // Before any route, the staff pages included: a NUL anywhere in the address, the query or a parsed body is refused
+  // (domain/nul.ts says why), so a lookup or search holding one never reaches a database.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['address', request.params], ['query', request.query], ['body', request.body]] as const) {
+      const path = pathOfNul(value);
+      if (path !== undefined) throw new InterlendError('ILL_ERR_BAD_REQUEST', `the ${part}${path ? ` (${path})` : ''} ${NUL_MESSAGE}`);
+    }
+  });
 
   const metrics = deps.metrics ?? createMetrics();
   instrument(app, metrics);

@@ -331,6 +331,15 @@ test('a response sent to us is refused as Unsupported Service, message-level', (
   assert.equal(outcome.service, null);
 });
 
+test('a 200,000-character service or response name is clipped to 100 wherever it would be echoed or logged', () => {
+  const long = `X${'x'.repeat(200_000)}`;
+  const unsupported = request(parseText(`<NCIPMessage><${long}/></NCIPMessage>`));
+  assert.ok(unsupported.service === 'Unsupported' && unsupported.name === `${long.slice(0, 100)}…`);
+  const response = parseText(`<NCIPMessage><${long}Response/><${long}/></NCIPMessage>`);
+  assert.ok(!response.ok && response.problem.type === 'Unsupported Service');
+  assert.ok(response.problem.detail.length < 300 && (response.problem.element ?? '').length < 200, response.problem.detail.slice(0, 300));
+});
+
 test('transactionNumberCandidates: the id, then without a prefix, then without the piece suffix too', () => {
   assert.deepEqual(transactionNumberCandidates('TN-123456-1OF1'), ['TN-123456-1OF1', '123456-1OF1', '123456']);
   assert.deepEqual(transactionNumberCandidates('LU-123456'), ['LU-123456', '123456']);
