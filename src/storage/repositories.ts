@@ -11,6 +11,7 @@ import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
 import { lendingRepository } from './lending-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
+import { patronPinRepository, signInThrottleRepository } from './patron-sign-in-repository.ts';
 import type { ApiTokenRow, Database } from './schema.ts';
 
 const INSTITUTION_ID = 'institution';
@@ -153,6 +154,8 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     lending: lendingRepository(db),
     circulation: circulationRepository(db),
     ncipMessages: ncipMessageRepository(db),
+    patronPins: patronPinRepository(db),
+    signInThrottle: signInThrottleRepository(db),
     partnerAlerts: {
       async put(alert) {
         const values = { partner: alert.partner, message: alert.message, at: alert.at };

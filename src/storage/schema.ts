@@ -199,6 +199,21 @@ export interface NcipMessageRow {
   response_body: string;
 }
 
+/** A patron's PIN as a scrypt hash (0012), by the patron's stored id. */
+export interface PatronPinRow {
+  patron_id: string;
+  pin_hash: string;
+  updated_at: string;
+}
+
+/** Wrong PINs per key (0012): `id:<typed id>` or `address:<client address>`. */
+export interface SignInThrottleRow {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -224,4 +239,6 @@ export interface Database {
   loan: LoanRow;
   ncip_message: NcipMessageRow;
   job: JobRow;
+  patron_pin: PatronPinRow;
+  sign_in_throttle: SignInThrottleRow;
 }

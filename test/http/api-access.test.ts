@@ -5,8 +5,8 @@ import type { Role } from '../../src/domain/access/roles.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-const ALL: Role[] = ['admin', 'partners-manager', 'operator', 'read-only', 'peer'];
-/** Staff: every role but `peer`, the token another library's Interlend asks our availability with. */
+const ALL: Role[] = ['admin', 'partners-manager', 'operator', 'read-only', 'peer', 'discovery'];
+/** Staff: every role but `peer` (another library's Interlend asking our availability) and `discovery` (the discovery system asking services). */
 const STAFF: Role[] = ['admin', 'partners-manager', 'operator', 'read-only'];
 
 /** The policy, written out by hand so that a change to the role table has to change this test too. */
@@ -51,6 +51,10 @@ const routes: { method: Method; url: string; allowed: Role[] }[] = [
   { method: 'DELETE', url: '/api/v1/tokens/X', allowed: ADMIN_ONLY },
   { method: 'GET', url: '/api/v1/me', allowed: STAFF },
   { method: 'GET', url: '/api/v1/availability?oclcNumber=1', allowed: ['admin', 'peer'] },
+  { method: 'GET', url: '/api/v1/services?rft.btitle=X&guest=true', allowed: ['admin', 'operator', 'read-only', 'discovery'] },
+  { method: 'GET', url: '/api/v1/patrons/X/pin', allowed: READ_PATRONS },
+  { method: 'PUT', url: '/api/v1/patrons/X/pin', allowed: WRITE_PATRONS },
+  { method: 'DELETE', url: '/api/v1/patrons/X/pin', allowed: WRITE_PATRONS },
   { method: 'GET', url: '/api/v1/doctor?offline=true', allowed: READ_CONFIG },
   { method: 'GET', url: '/api/v1/borrowing-requests', allowed: READ_REQUESTS },
   { method: 'GET', url: '/api/v1/borrowing-requests/X', allowed: READ_REQUESTS },

@@ -29,6 +29,12 @@ import { isIsoPartner, PeerRequester } from '../../src/app/peer-requester.ts';
 import { CirculationService } from '../../src/app/circulation-service.ts';
 import { NcipService } from '../../src/app/ncip-service.ts';
 import type { Dialect } from '../../src/storage/database.ts';
+import { PatronAuthService } from '../../src/app/patron-auth.ts';
+import { PatronRequests } from '../../src/app/patron-requests.ts';
+import { RequestServices } from '../../src/app/request-services.ts';
+import { scryptHasher } from '../../src/app/secret-hashing.ts';
+import { patronPages } from '../../src/ui/patron/plugin.ts';
+import { patronAuthSettings } from '../../src/ui/patron/settings.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase } from './databases.ts';
 import { FakeClock, SequentialIds } from './fakes.ts';
@@ -41,6 +47,11 @@ export interface TestApp {
   readonly tokens: TokenService;
   readonly borrowing: BorrowingService;
   readonly lending: LendingService;
+  readonly ncip: NcipService;
+  readonly circulation: CirculationService;
+  readonly patronAuth: PatronAuthService;
+  readonly patronRequests: PatronRequests;
+  readonly services: RequestServices;
   readonly clock: FakeClock;
   /** Scripted answers per partner code, taken in order (a missing answer: the partner stays silent). */
   readonly script: Map<string, (PartnerAnswer | undefined)[]>;
@@ -115,7 +126,12 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const queues = new QueueService(deps);
   const doctor = new DoctorService({ storage, env, illiad, connect: connectIlliad });
   const demo = async () => options.demo ?? false;
-  const patronImport = new PatronImport({ config, storage });
+  // Real scrypt, with a cheaper cost than production's so that the many sign-ins of the tests stay quick.
+  const patronAuth = new PatronAuthService({ storage, clock, hasher: scryptHasher({ N: 2 ** 12, r: 8, p: 1 }), idType: patronAuthSettings(env).idType });
+  const availability = new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined);
+  const services = new RequestServices({ storage, clock, availability });
+  const patronRequests = new PatronRequests({ storage, clock, borrowing, services });
+  const patronImport = new PatronImport({ config, storage, patronAuth });
   const app = await buildServer({
     config,
     transfer,
@@ -128,13 +144,16 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     patronImport,
     circulation,
     doctor,
-    availability: new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined),
+    availability,
     storage,
     iso18626: createIso18626Responder({ peers, lending, onFault: (error) => faults.push(error) }),
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo },
-    ui: staffInterface({ tokens, borrowing, lending, queues, config, doctor, illiad, patronImport, clock, demo }),
+    ui: staffInterface({ tokens, borrowing, lending, queues, config, doctor, illiad, patronImport, clock, demo, patronAuth }),
+    services,
+    patronAuth,
+    patronPages: patronPages({ auth: patronAuthSettings(env), patronAuth, requests: patronRequests, clock, demo }),
   });
   return {
     app,
@@ -144,6 +163,11 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     tokens,
     borrowing,
     lending,
+    ncip,
+    circulation,
+    patronAuth,
+    patronRequests,
+    services,
     clock,
     script,
     sent,

@@ -7,6 +7,7 @@ import * as m0005 from './0005-exports.ts';
 import * as m0006 from './0006-circulation.ts';
 import * as m0007 from './0007-lending.ts';
 import * as m0008 from './0008-request-search.ts';
+import * as m0012 from './0012-patron-sign-in.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-circulation': m0006,
   '0007-lending': m0007,
   '0008-request-search': m0008,
+  '0012-patron-sign-in': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -71,7 +71,7 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
   const patronPage = async (
     request: FastifyRequest,
     stored: Stored<Patron>,
-    options: { values?: Record<string, string>; problems?: Problem[]; identifierFields?: readonly string[]; saved?: boolean; identity?: IdentityView | { error: string } } = {},
+    options: { values?: Record<string, string>; problems?: Problem[]; identifierFields?: readonly string[]; saved?: boolean; identity?: IdentityView | { error: string }; pinError?: string; pinDone?: 'set' | 'removed' } = {},
   ) => {
     const staff = request.staff!;
     const patron = stored.doc;
@@ -97,14 +97,21 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
       refused: options.problems !== undefined,
       identityPartners: (await exportingPartners()).map((p) => ({ code: p.code, name: p.name })),
       identity: options.identity,
+      pin: deps.patronAuth ? { ...(await pinStatus(stored.doc.primaryId)), error: options.pinError, done: options.pinDone } : undefined,
     });
+  };
+  const pinStatus = async (primaryId: string) => {
+    const status = await deps.patronAuth!.pinStatus(primaryId);
+    return { set: status.set, since: status.updatedAt };
   };
 
   app.get('/ui/patrons/:primaryId', async (request, reply) => {
     requirePermission(request, 'read-patrons');
     const { primaryId } = request.params as { primaryId: string };
     const stored = await deps.config.get('patrons', primaryId);
-    return html(reply, await patronPage(request, stored, { saved: (request.query as Record<string, unknown>).saved === '1' }));
+    const query = request.query as Record<string, unknown>;
+    const pinDone = query.pin === 'set' || query.pin === 'removed' ? query.pin : undefined;
+    return html(reply, await patronPage(request, stored, { saved: query.saved === '1', ...(pinDone ? { pinDone } : {}) }));
   });
 
   app.post('/ui/patrons/:primaryId', async (request, reply) => {
@@ -121,6 +128,30 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
       const problems = problemsOf(error, FORM_REFUSALS);
       return html(reply, await patronPage(request, stored, { values, problems, identifierFields }), 422);
     }
+  });
+
+  // The patron pages' PIN: set or replaced (the field is write-only), removed. Only its hash is kept (PatronAuthService).
+  app.post('/ui/patrons/:primaryId/pin', async (request, reply) => {
+    requirePermission(request, 'write-patrons');
+    const { primaryId } = request.params as { primaryId: string };
+    const stored = await deps.config.get('patrons', primaryId);
+    if (!deps.patronAuth) throw new InterlendError('ILL_ERR_NOT_FOUND', 'PINs are not managed here');
+    try {
+      await deps.patronAuth.setPin(stored.doc.primaryId, (request.body as Record<string, unknown> | undefined)?.pin);
+    } catch (error) {
+      const problems = problemsOf(error, FORM_REFUSALS);
+      return html(reply, await patronPage(request, stored, { pinError: problems.map((p) => p.message).join('; ') }), 422);
+    }
+    return reply.redirect(`${patronHref(stored.doc.primaryId)}?pin=set`, 303);
+  });
+
+  app.post('/ui/patrons/:primaryId/pin/remove', async (request, reply) => {
+    requirePermission(request, 'write-patrons');
+    const { primaryId } = request.params as { primaryId: string };
+    const stored = await deps.config.get('patrons', primaryId);
+    if (!deps.patronAuth) throw new InterlendError('ILL_ERR_NOT_FOUND', 'PINs are not managed here');
+    await deps.patronAuth.removePin(stored.doc.primaryId);
+    return reply.redirect(`${patronHref(stored.doc.primaryId)}?pin=removed`, 303);
   });
 
   // The dry run only reads (GET, as GET /api/v1/partners/{code}/identity): every role that may read patrons.

@@ -28,7 +28,7 @@ export function signInRoutes(app: FastifyInstance, deps: UiDeps): void {
     const token = (request.body as Record<string, unknown> | undefined)?.token;
     const caller = typeof token === 'string' && token.trim() ? await deps.tokens.authenticate(token.trim()) : undefined;
     if (!caller) return html(reply, SignInPage({ demo, error: 'That token is not known or has been revoked.' }), 401);
-    if (!mayUseStaffPages(caller)) return html(reply, SignInPage({ demo, error: 'A peer token is for another library’s Interlend, not for signing in. Use a staff token.' }), 403);
+    if (!mayUseStaffPages(caller)) return html(reply, SignInPage({ demo, error: caller.role === 'peer' ? 'A peer token is for another library’s Interlend, not for signing in. Use a staff token.' : 'A discovery token is for the discovery system’s services API, not for signing in. Use a staff token.' }), 403);
     reply.header('set-cookie', sessionCookieHeader(newSession((token as string).trim()), isHttps(request)));
     return reply.redirect(homeFor(caller.role), 303);
   });
