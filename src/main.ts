@@ -26,7 +26,14 @@ import { isIsoPartner, PeerRequester } from './app/peer-requester.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
 import { QueueService } from './app/queues.ts';
 import { ConfigTransfer } from './app/config-transfer.ts';
-import { isDemo, isEmpty, loadDemo } from './app/demo.ts';
+import { isDemo, isEmpty, loadDemo, setDemoPins } from './app/demo.ts';
+import { PatronAuthService } from './app/patron-auth.ts';
+import { PatronRequests } from './app/patron-requests.ts';
+import { RequestServices } from './app/request-services.ts';
+import { scryptHasher } from './app/secret-hashing.ts';
+import { DEFAULT_HOLD_SHELF_DAYS } from './domain/circulation/pickup.ts';
+import { patronPages } from './ui/patron/plugin.ts';
+import { patronAuthSettings } from './ui/patron/settings.ts';
 import type { Instance } from './app/instance.ts';
 import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
@@ -69,6 +76,9 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
   const ncip = new NcipService({ ...deps, borrowing });
   const autoResponder = await lendingAutoResponder(env);
   const lending = new LendingService({ ...deps, connect: connectPeer, resolveHost, loanPeriodDays: loanPeriodDays(env), ...(autoResponder ? { autoResponder } : {}) });
+  // Published from the same holdings the lending auto-responder reads.
+  const availability = new AvailabilityService(autoResponder?.holdings);
+  const services = new RequestServices({ storage, clock: systemClock, availability });
   return {
     storage,
     config: new ConfigService(deps),
@@ -83,12 +93,14 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     peers,
     lending,
     doctor: new DoctorService({ storage, env, illiad, connect: connectIlliad }),
-    // Published from the same holdings the lending auto-responder reads.
-    availability: new AvailabilityService(autoResponder?.holdings),
+    availability,
+    patronAuth: new PatronAuthService({ storage, clock: systemClock, hasher: scryptHasher(), idType: patronAuthSettings(env).idType }),
+    services,
+    patronRequests: new PatronRequests({ storage, clock: systemClock, borrowing, services, holdShelfDays: holdShelfDays(env) }),
     queues: new QueueService(deps),
     jobs: new JobService(deps),
     // SMTP_URL, NOTICE_FROM, NOTICE_REPLY_TO: without them notices are recorded as not sent, with the reason.
-    notices: new NoticeService({ ...deps, mail: smtpMailerFromEnv(env) }),
+    notices: new NoticeService({ ...deps, mail: smtpMailerFromEnv(env), holdShelfDays: holdShelfDays(env) }),
     close: () => storage.close(),
   };
 }
@@ -99,6 +111,15 @@ function loanPeriodDays(env: Env): number {
   if (!text) return DEFAULT_LOAN_PERIOD_DAYS;
   const days = Number(text);
   if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`LENDING_LOAN_PERIOD_DAYS must be a number of days from 1 to 365, not ${JSON.stringify(text)}`);
+  return days;
+}
+
+/** How many days a borrowed item waits on the hold shelf for its patron: HOLD_SHELF_DAYS, default 7. */
+function holdShelfDays(env: Env): number {
+  const text = env.HOLD_SHELF_DAYS?.trim();
+  if (!text) return DEFAULT_HOLD_SHELF_DAYS;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 90) throw new Error(`HOLD_SHELF_DAYS must be a number of days from 1 to 90, not ${JSON.stringify(text)}`);
   return days;
 }
 
@@ -147,6 +168,7 @@ export async function serve(given: Env = process.env): Promise<void> {
       patrons: await readFile(join(ROOT, 'examples/demo-patrons.yaml'), 'utf8'),
     });
     for (const warning of reports.flatMap((r) => r.warnings)) log.warn(`demo configuration: ${describeProblem(warning)}`);
+    await setDemoPins(instance.storage, instance.patronAuth);
   }
   const demo = await isDemo(instance.storage);
 
@@ -156,7 +178,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     process.stdout.write(`\nFirst admin token (shown once; keep it safe):\n  ${generated}\nUse it as: Authorization: Bearer <token>\n\n`);
   }
 
-  const patronImport = new PatronImport({ config: instance.config, storage: instance.storage });
+  const patronImport = new PatronImport({ config: instance.config, storage: instance.storage, patronAuth: instance.patronAuth });
   const app = await buildServer({
     config: instance.config,
     transfer: instance.transfer,
@@ -180,6 +202,9 @@ export async function serve(given: Env = process.env): Promise<void> {
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
     ui: staffInterface({ ...instance, patronImport, clock: systemClock, demo: () => isDemo(instance.storage), publicUrl: env.PUBLIC_URL }),
+    services: instance.services,
+    patronAuth: instance.patronAuth,
+    patronPages: patronPages({ auth: patronAuthSettings(env), patronAuth: instance.patronAuth, requests: instance.patronRequests, clock: systemClock, demo: () => isDemo(instance.storage) }),
   });
   const worker = createWorker({
     storage: instance.storage,

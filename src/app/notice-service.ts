@@ -13,6 +13,7 @@
  *   the connection lost just as the server answered): the next try sends it again, with the same Message-ID
  *   (at least once, not exactly once; docs/notices.md).
  */
+import { DEFAULT_HOLD_SHELF_DAYS, heldUntil } from '../domain/circulation/pickup.ts';
 import { InterlendError, invalid, notFound, problemError } from '../domain/errors.ts';
 import { validate } from '../domain/config/validate.ts';
 import { NOTICE_SETTLED, NOTICE_STATUSES, type Notice, type NoticeStatus } from '../domain/notices/notice.ts';
@@ -44,6 +45,8 @@ export interface NoticeServiceDeps {
   readonly ids: IdSource;
   /** The mail server, or why there is none (main.ts reads SMTP_URL, NOTICE_FROM, NOTICE_REPLY_TO). */
   readonly mail: MailerSetting;
+  /** Days an item waits on the hold shelf (HOLD_SHELF_DAYS), for "kept until" when the lender sent no date. */
+  readonly holdShelfDays?: number;
 }
 
 /** A template as staff see it: the stored text or the shipped one, with its placeholders explained. */
@@ -319,7 +322,7 @@ export class NoticeService {
         const hold = await this.holdOf(repos, request.id);
         Object.assign(values, {
           pickupLibrary: await this.libraryName(repos, hold?.pickupLibrary ?? request.pickupLibrary),
-          holdUntil: hold?.holdUntil ? patronDate(hold.holdUntil, timeZone) : null,
+          holdUntil: hold ? patronDate(heldUntil(hold, hold.dueBack, this.deps.holdShelfDays ?? DEFAULT_HOLD_SHELF_DAYS, timeZone), timeZone) : null,
           title: hold?.title ?? request.citation.title,
           author: hold?.author ?? request.citation.author,
         });
@@ -344,7 +347,7 @@ export class NoticeService {
     const items = (await repos.circulation.items({ borrowingRequest: requestId, limit: 20, offset: 0 })).items;
     for (const item of items) {
       const hold = (await repos.circulation.holdsOfItem(item.id)).find((h) => h.status === 'ON_SHELF');
-      if (hold) return { ...hold, title: item.title, author: item.author };
+      if (hold) return { ...hold, title: item.title, author: item.author, dueBack: item.dueBack };
     }
     return undefined;
   }

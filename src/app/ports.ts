@@ -11,6 +11,7 @@ import type { LendingRequest } from '../domain/request/lending-request.ts';
 import type { BorrowingStatus, LendingStatus } from '../domain/request/state-model.ts';
 import type { Notice, NoticeStatus } from '../domain/notices/notice.ts';
 import type { NoticeTemplate, NoticeType } from '../domain/notices/templates.ts';
+import type { ThrottleState } from '../domain/patron/sign-in.ts';
 
 export interface Clock {
   /** Now, as ISO-8601 UTC text. */
@@ -452,6 +453,28 @@ export interface NoticeRepository {
   recent(query: NoticeQuery): Promise<Page<Notice>>;
 }
 
+/** A patron's PIN, as a hash (never the PIN), by the patron's stored id (config('patrons').findById). */
+export interface PatronPin {
+  readonly patronId: string;
+  readonly hash: string;
+  readonly updatedAt: string;
+}
+
+export interface PatronPinRepository {
+  get(patronId: string): Promise<PatronPin | undefined>;
+  put(pin: PatronPin): Promise<void>;
+  delete(patronId: string): Promise<void>;
+}
+
+/** Wrong PINs counted per key (`id:<typed id>`, `address:<client address>`): see domain/patron/sign-in.ts. */
+export interface SignInThrottleRepository {
+  get(key: string): Promise<ThrottleState | undefined>;
+  put(key: string, state: ThrottleState): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Forgets states whose window started before this time and that are not locked beyond `now`. */
+  prune(windowStartedBefore: string, now: string): Promise<void>;
+}
+
 /** Repositories bound to one transaction (or to none, for reads). */
 export interface Repositories {
   config<K extends ConfigKind>(kind: K): ConfigRepository<K>;
@@ -472,6 +495,8 @@ export interface Repositories {
   readonly ncipMessages: NcipMessageRepository;
   readonly notices: NoticeRepository;
   readonly noticeTemplates: NoticeTemplateRepository;
+  readonly patronPins: PatronPinRepository;
+  readonly signInThrottle: SignInThrottleRepository;
 }
 
 export interface Storage {

@@ -15,6 +15,8 @@ import type { IlliadExporter } from '../app/illiad-export.ts';
 import type { LendingService } from '../app/lending-service.ts';
 import type { NoticeService } from '../app/notice-service.ts';
 import type { PatronImport } from '../app/patron-import.ts';
+import type { PatronAuthService } from '../app/patron-auth.ts';
+import type { RequestServices } from '../app/request-services.ts';
 import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
@@ -38,6 +40,8 @@ import { partnerRoutes } from './routes/partners.ts';
 import { patronImportRoutes } from './routes/patron-import.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { userRoutes } from './routes/users.ts';
+import { patronPinRoutes } from './routes/patron-pins.ts';
+import { servicesRoutes } from './routes/services.ts';
 
 export interface ServerDeps {
   readonly config: ConfigService;
@@ -75,6 +79,12 @@ export interface ServerDeps {
   readonly metrics?: Registry;
   /** The staff web interface (src/ui), handed in by main.ts: the HTTP edge may not import another edge. */
   readonly ui?: FastifyPluginAsync;
+  /** The patron pages and the OpenURL intake (src/ui/patron), handed in by main.ts like the staff pages. */
+  readonly patronPages?: FastifyPluginAsync;
+  /** Which request services a user is offered (issue 9); without it there is no `GET /api/v1/services`. */
+  readonly services?: RequestServices;
+  /** Patrons' PINs; without it there is no `/api/v1/patrons/{id}/pin`. */
+  readonly patronAuth?: PatronAuthService;
 }
 
 /** JSON bodies of the API: configuration objects are small. */
@@ -151,9 +161,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     availabilityRoutes(api, deps);
     circulationRoutes(api, deps);
     noticeRoutes(api, deps);
+    if (deps.services) servicesRoutes(api, { services: deps.services, publicUrl: deps.publicUrl });
+    if (deps.patronAuth) patronPinRoutes(api, { patronAuth: deps.patronAuth });
   });
   await ncipRoutes(app, deps);
   await iso18626Routes(app, deps);
   if (deps.ui) await app.register(deps.ui);
+  if (deps.patronPages) await app.register(deps.patronPages);
   return app;
 }

@@ -13,6 +13,7 @@ import { lendingRepository } from './lending-repository.ts';
 import { staffUserRepository } from './staff-user-repository.ts';
 import { noticeRepository, noticeTemplateRepository } from './notice-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
+import { patronPinRepository, signInThrottleRepository } from './patron-sign-in-repository.ts';
 import type { ApiTokenRow, Database } from './schema.ts';
 
 const INSTITUTION_ID = 'institution';
@@ -198,6 +199,8 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     ncipMessages: ncipMessageRepository(db),
     notices: noticeRepository(db),
     noticeTemplates: noticeTemplateRepository(db),
+    patronPins: patronPinRepository(db),
+    signInThrottle: signInThrottleRepository(db),
     partnerAlerts: {
       async put(alert) {
         const values = { partner: alert.partner, message: alert.message, at: alert.at };

@@ -254,6 +254,21 @@ export interface NoticeRow {
   sent_at: string | null;
 }
 
+/** A patron's PIN as a scrypt hash (0012), by the patron's stored id. */
+export interface PatronPinRow {
+  patron_id: string;
+  pin_hash: string;
+  updated_at: string;
+}
+
+/** Wrong PINs per key (0012): `id:<typed id>` or `address:<client address>`. */
+export interface SignInThrottleRow {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -282,4 +297,6 @@ export interface Database {
   job: JobRow;
   notice_template: NoticeTemplateRow;
   notice: NoticeRow;
+  patron_pin: PatronPinRow;
+  sign_in_throttle: SignInThrottleRow;
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../app/ports.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { StaffUsers } from '../app/staff-users.ts';
 import type { TokenService } from '../app/token-service.ts';
+import type { PatronAuthService } from '../app/patron-auth.ts';
 
 /** The use cases the staff pages work with: the same ones the JSON API uses (design.md: no logic of their own). */
 export interface UiDeps {
@@ -30,6 +31,8 @@ export interface UiDeps {
   readonly clock: Clock;
   /** Whether the instance runs the demo (a banner on every page). */
   readonly demo: () => Promise<boolean>;
+  /** Patrons' PINs for the patron pages (issue 9): set and removed on the patron's page; without it, no PIN section. */
+  readonly patronAuth?: PatronAuthService;
   /** This server's address as ILLiad reaches it (PUBLIC_URL), for the doctor's NCIP address; else the request's. */
   readonly publicUrl?: string | undefined;
 }

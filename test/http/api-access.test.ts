@@ -32,6 +32,10 @@ const POLICY: Record<string, Permission | 'open'> = {
   'PATCH /api/v1/users/:x': 'manage-users',
   'DELETE /api/v1/users/:x': 'manage-users',
   'GET /api/v1/availability': 'read-availability',
+  'GET /api/v1/services': 'read-services',
+  'GET /api/v1/patrons/:x/pin': 'read-patrons',
+  'PUT /api/v1/patrons/:x/pin': 'write-patrons',
+  'DELETE /api/v1/patrons/:x/pin': 'write-patrons',
   'POST /api/v1/patrons/import': 'write-patrons',
   'GET /api/v1/partners/:x/identity': 'read-patrons',
   'POST /api/v1/rota-rules/:x/move': 'write-partners',
@@ -95,9 +99,13 @@ for (const [kind, { read, write }] of Object.entries(KIND_PERMISSIONS)) {
 }
 
 /** Query strings some routes need to get past their own checks (and the doctor kept off the network). */
-const QUERY: Record<string, string> = { 'GET /api/v1/availability': '?oclcNumber=1', 'GET /api/v1/doctor': '?offline=true' };
+const QUERY: Record<string, string> = { 'GET /api/v1/availability': '?oclcNumber=1', 'GET /api/v1/doctor': '?offline=true', 'GET /api/v1/services': '?rft.btitle=X&guest=true' };
 
-const isApiRoute = (key: string) => !key.includes(' /ui');
+/** The patron pages (and /openurl, their way in) take no token: a patron session; they have their own matrix below. */
+const isPatronPage = (key: string) => / \/(patron|openurl)\b/.test(key);
+const isApiRoute = (key: string) => !key.includes(' /ui') && !isPatronPage(key);
+/** What a patron may open without signing in: the sign-in itself, the way in from discovery, the stylesheet and icon. */
+const PATRON_OPEN = ['GET /openurl', 'POST /openurl', 'GET /patron/sign-in', 'POST /patron/sign-in', 'GET /patron/static/favicon.svg', 'GET /patron/static/patron.css'];
 const requestOf = (key: RouteKey) => {
   const { method, url } = urlOf(key);
   return { method, url: url + (QUERY[key] ?? '') };
@@ -108,9 +116,10 @@ test('the role table grants what docs/api.md says, written out so a change to it
   assert.deepEqual(granted, {
     admin: [...PERMISSIONS],
     'partners-manager': ['read-config', 'write-partners', 'read-requests'],
-    operator: ['read-config', 'read-patrons', 'write-patrons', 'read-requests', 'write-requests', 'read-notices'],
-    'read-only': ['read-config', 'read-patrons', 'read-requests'],
+    operator: ['read-config', 'read-patrons', 'write-patrons', 'read-requests', 'write-requests', 'read-notices', 'read-services'],
+    'read-only': ['read-config', 'read-patrons', 'read-requests', 'read-services'],
     peer: ['read-availability'],
+    discovery: ['read-services'],
   } satisfies Record<Role, Permission[]>);
 });
 
@@ -126,6 +135,22 @@ describe('the authorization matrix of the API', () => {
     assert.deepEqual(registered.filter((key) => !(key in POLICY)), [], 'routes without a policy: add them to POLICY');
     assert.deepEqual(Object.keys(POLICY).filter((key) => !registered.includes(key as RouteKey)).sort(), [], 'policy lines for routes that do not exist');
     assert.ok(registered.length >= 80, `${registered.length} routes`);
+  });
+
+  test('the patron pages: every one but the way in is sent to sign in without a patron session, whatever staff token it carries', async () => {
+    const patronPages = registeredRoutes(t.app).filter(isPatronPage);
+    assert.ok(patronPages.length >= 10, `${patronPages.length} patron pages`);
+    const wrong: string[] = [];
+    for (const key of patronPages) {
+      const { method, url } = requestOf(key);
+      for (const token of [null, t.tokenFor.admin]) {
+        const response = await t.call(method, url, { token });
+        const location = String(response.headers.location ?? '');
+        const sentToSignIn = response.statusCode === 303 && location.startsWith('/patron/sign-in');
+        if (PATRON_OPEN.includes(key) ? response.statusCode >= 500 || sentToSignIn : !sentToSignIn) wrong.push(`${key} (${token ? 'staff token' : 'nothing'}): ${response.statusCode} ${location}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
   });
 
   test('each role gets exactly what the role table grants: through, or 403', async () => {

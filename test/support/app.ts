@@ -34,6 +34,12 @@ import { noticeJobs } from '../../src/app/notice-jobs.ts';
 import { NoticeService } from '../../src/app/notice-service.ts';
 import { smtpMailerFromEnv } from '../../src/protocols/smtp/mailer.ts';
 import type { Dialect } from '../../src/storage/database.ts';
+import { PatronAuthService } from '../../src/app/patron-auth.ts';
+import { PatronRequests } from '../../src/app/patron-requests.ts';
+import { RequestServices } from '../../src/app/request-services.ts';
+import { scryptHasher } from '../../src/app/secret-hashing.ts';
+import { patronPages } from '../../src/ui/patron/plugin.ts';
+import { patronAuthSettings } from '../../src/ui/patron/settings.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase } from './databases.ts';
 import { FakeClock, SequentialIds } from './fakes.ts';
@@ -50,6 +56,11 @@ export interface TestApp {
   readonly lending: LendingService;
   /** Notices to patrons: by SMTP when the env has SMTP_URL and NOTICE_FROM, else recorded as not sent. */
   readonly notices: NoticeService;
+  readonly ncip: NcipService;
+  readonly circulation: CirculationService;
+  readonly patronAuth: PatronAuthService;
+  readonly patronRequests: PatronRequests;
+  readonly services: RequestServices;
   readonly clock: FakeClock;
   /** Scripted answers per partner code, taken in order (a missing answer: the partner stays silent). */
   readonly script: Map<string, (PartnerAnswer | undefined)[]>;
@@ -132,7 +143,12 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const queues = new QueueService(deps);
   const doctor = new DoctorService({ storage, env, illiad, connect: connectIlliad });
   const demo = async () => options.demo ?? false;
-  const patronImport = new PatronImport({ config, storage });
+  // Real scrypt, with a cheaper cost than production's so that the many sign-ins of the tests stay quick.
+  const patronAuth = new PatronAuthService({ storage, clock, hasher: scryptHasher({ N: 2 ** 12, r: 8, p: 1 }), idType: patronAuthSettings(env).idType });
+  const availability = new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined);
+  const services = new RequestServices({ storage, clock, availability });
+  const patronRequests = new PatronRequests({ storage, clock, borrowing, services });
+  const patronImport = new PatronImport({ config, storage, patronAuth });
   const app = await buildServer({
     config,
     transfer,
@@ -146,7 +162,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     patronImport,
     circulation,
     doctor,
-    availability: new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined),
+    availability,
     notices,
     storage,
     iso18626: createIso18626Responder({ peers, lending, onFault: (error) => faults.push(error) }),
@@ -154,7 +170,10 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo },
     ...(options.logger ? { logger: options.logger } : {}),
-    ui: staffInterface({ tokens, staffUsers, borrowing, lending, queues, config, doctor, illiad, patronImport, notices, clock, demo }),
+    ui: staffInterface({ tokens, staffUsers, borrowing, lending, queues, config, doctor, illiad, patronImport, notices, clock, demo, patronAuth }),
+    services,
+    patronAuth,
+    patronPages: patronPages({ auth: patronAuthSettings(env), patronAuth, requests: patronRequests, clock, demo }),
   });
   return {
     app,
@@ -166,6 +185,11 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     borrowing,
     lending,
     notices,
+    ncip,
+    circulation,
+    patronAuth,
+    patronRequests,
+    services,
     clock,
     script,
     sent,

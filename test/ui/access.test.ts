@@ -66,6 +66,8 @@ const POLICY: Record<string, Permission | 'open' | 'signed-in'> = {
   'GET /ui/patrons/:x': 'read-patrons',
   'POST /ui/patrons/:x': 'write-patrons',
   'GET /ui/patrons/:x/identity': 'read-patrons',
+  'POST /ui/patrons/:x/pin': 'write-patrons',
+  'POST /ui/patrons/:x/pin/remove': 'write-patrons',
   'GET /ui/users': 'manage-users',
   'POST /ui/users': 'manage-users',
   'GET /ui/users/:x': 'manage-users',

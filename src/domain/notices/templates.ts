@@ -25,7 +25,7 @@ export const PLACEHOLDERS = {
   requestId: 'the request number (empty for a loan of one of your own items)',
   institutionName: 'your institution’s name',
   pickupLibrary: 'the name of the library where the item waits on the hold shelf',
-  holdUntil: 'the last day it is kept there (empty when the lender did not say: NCIP PickupExpiryDate)',
+  holdUntil: 'the last day it is kept there: the lender’s date (NCIP PickupExpiryDate), else HOLD_SHELF_DAYS after it arrived',
   reason: 'why the request could not be filled, in a sentence for the patron',
   dueDate: 'the day the item is due back',
 } as const;

@@ -112,8 +112,9 @@ export function applyAction(request: BorrowingRequest, action: string, by: Actor
   } else {
     current = { ...current, status: transition.to, statusReason: action === 'export-failed' || action === 'send-failed' ? reason : null };
   }
-  // Only a partner that has (or had) the request is told; the rota entry is the one before any move.
-  if (transition.tellsPartner && by === 'staff' && request.current !== null && request.rota[request.current]?.state !== 'WAITING') {
+  // Only a partner that has (or had) the request is told; the rota entry is the one before any move. What the
+  // library's side does is told (staff, or the patron cancelling or asking for a renewal), not the partner's own moves.
+  if (transition.tellsPartner && (by === 'staff' || by === 'patron') && request.current !== null && request.rota[request.current]?.state !== 'WAITING') {
     effects = [...effects, { type: 'tell-partner', requestId: request.id, entry: request.current, action, note: reason, key: `${request.id}:tell:${request.current}:${action}:${request.version}` }];
   }
   const notice = noticeForTransition({ action, by, from: request.status, to: current.status });

@@ -81,6 +81,8 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
       identity?: IdentityView | { error: string };
       version?: string | undefined;
       stale?: StaleView;
+      pinError?: string;
+      pinDone?: 'set' | 'removed';
     } = {},
   ) => {
     const staff = request.staff!;
@@ -110,14 +112,21 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
       // After a refusal the form keeps the version it was posted with: after a stale one, saving again is refused.
       version: 'version' in options ? options.version : versionOf(stored),
       stale: options.stale,
+      pin: deps.patronAuth ? { ...(await pinStatus(stored.doc.primaryId)), error: options.pinError, done: options.pinDone } : undefined,
     });
+  };
+  const pinStatus = async (primaryId: string) => {
+    const status = await deps.patronAuth!.pinStatus(primaryId);
+    return { set: status.set, since: status.updatedAt };
   };
 
   app.get('/ui/patrons/:primaryId', async (request, reply) => {
     requirePermission(request, 'read-patrons');
     const { primaryId } = request.params as { primaryId: string };
     const stored = await deps.config.get('patrons', primaryId);
-    return html(reply, await patronPage(request, stored, { saved: (request.query as Record<string, unknown>).saved === '1' }));
+    const query = request.query as Record<string, unknown>;
+    const pinDone = query.pin === 'set' || query.pin === 'removed' ? query.pin : undefined;
+    return html(reply, await patronPage(request, stored, { saved: query.saved === '1', ...(pinDone ? { pinDone } : {}) }));
   });
 
   app.post('/ui/patrons/:primaryId', async (request, reply) => {
@@ -142,6 +151,30 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
       const problems = problemsOf(error, FORM_REFUSALS);
       return html(reply, await patronPage(request, stored, { values, problems, identifierFields, version }), 422);
     }
+  });
+
+  // The patron pages' PIN: set or replaced (the field is write-only), removed. Only its hash is kept (PatronAuthService).
+  app.post('/ui/patrons/:primaryId/pin', async (request, reply) => {
+    requirePermission(request, 'write-patrons');
+    const { primaryId } = request.params as { primaryId: string };
+    const stored = await deps.config.get('patrons', primaryId);
+    if (!deps.patronAuth) throw new InterlendError('ILL_ERR_NOT_FOUND', 'PINs are not managed here');
+    try {
+      await deps.patronAuth.setPin(stored.doc.primaryId, (request.body as Record<string, unknown> | undefined)?.pin);
+    } catch (error) {
+      const problems = problemsOf(error, FORM_REFUSALS);
+      return html(reply, await patronPage(request, stored, { pinError: problems.map((p) => p.message).join('; ') }), 422);
+    }
+    return reply.redirect(`${patronHref(stored.doc.primaryId)}?pin=set`, 303);
+  });
+
+  app.post('/ui/patrons/:primaryId/pin/remove', async (request, reply) => {
+    requirePermission(request, 'write-patrons');
+    const { primaryId } = request.params as { primaryId: string };
+    const stored = await deps.config.get('patrons', primaryId);
+    if (!deps.patronAuth) throw new InterlendError('ILL_ERR_NOT_FOUND', 'PINs are not managed here');
+    await deps.patronAuth.removePin(stored.doc.primaryId);
+    return reply.redirect(`${patronHref(stored.doc.primaryId)}?pin=removed`, 303);
   });
 
   // The dry run only reads (GET, as GET /api/v1/partners/{code}/identity): every role that may read patrons.
