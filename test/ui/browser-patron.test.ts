@@ -27,7 +27,7 @@ test('an OpenURL link → sign in → the request, filled in, placed → my requ
 
   await page.goto(`${address}/openurl?${LINK}`);
   await page.getByRole('heading', { level: 1, name: 'Sign in to request items from other libraries' }).waitFor();
-  await shot(page, '51-patron-sign-in');
+  await shot(page, '56-patron-sign-in');
   await page.getByLabel('Library id').fill('100200300');
   await page.getByLabel('PIN').fill(PIN);
   await page.keyboard.press('Enter');
@@ -45,21 +45,21 @@ test('an OpenURL link → sign in → the request, filled in, placed → my requ
   await page.getByLabel('Pick it up at').selectOption({ label: 'Science Library' });
   await page.getByLabel('Needed by (optional)').fill('2027-01-15');
   await page.getByLabel('Note for the library (optional)').fill('Any copy will do.');
-  await shot(page, '52-patron-request');
+  await shot(page, '57-patron-request');
   await page.getByRole('button', { name: 'Place the request' }).click();
 
   await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Your request was placed.' }).waitFor();
   const card = page.getByRole('article').filter({ hasText: 'Molecular structure of nucleic acids' });
   assert.match((await card.textContent()) ?? '', /In Nature.*Watson, J\. D\..*With a partner library.*Article, requested 28 November, to pick up at Science Library/s);
-  await shot(page, '53-patron-my-requests');
+  await shot(page, '58-patron-my-requests');
   const placed = (await app.borrowing.list({ patron: '100200300', limit: 5, offset: 0 })).items[0]!;
   assert.deepEqual([placed.citation.doi, placed.pickupLibrary, placed.neededBy, placed.patronNote], ['10.1038/171737a0', 'SCIENCE', '2027-01-15', 'Any copy will do.\nPMID: 13054692']);
 
   await page.goto(`${address}/openurl?${LINK}`);
   await page.getByRole('alert').filter({ hasText: 'You already have an open request for this.' }).waitFor();
   await page.getByRole('button', { name: 'Place the request anyway' }).waitFor();
-  await shot(page, '54-patron-duplicate');
+  await shot(page, '59-patron-duplicate');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My requests' }).click();
   await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
   assert.equal(await page.getByRole('article').count(), 1, 'nothing placed twice');
