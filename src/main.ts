@@ -20,11 +20,20 @@ import { JobService } from './app/job-service.ts';
 import { combineJobs, lendingJobs } from './app/lending-jobs.ts';
 import { DEFAULT_LOAN_PERIOD_DAYS, type LendingAutoResponder, LendingService } from './app/lending-service.ts';
 import { NcipService } from './app/ncip-service.ts';
+import { noticeJobs } from './app/notice-jobs.ts';
+import { NoticeService } from './app/notice-service.ts';
 import { isIsoPartner, PeerRequester } from './app/peer-requester.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
 import { QueueService } from './app/queues.ts';
 import { ConfigTransfer } from './app/config-transfer.ts';
-import { isDemo, isEmpty, loadDemo } from './app/demo.ts';
+import { isDemo, isEmpty, loadDemo, setDemoPins } from './app/demo.ts';
+import { PatronAuthService } from './app/patron-auth.ts';
+import { PatronRequests } from './app/patron-requests.ts';
+import { RequestServices } from './app/request-services.ts';
+import { scryptHasher } from './app/secret-hashing.ts';
+import { DEFAULT_HOLD_SHELF_DAYS } from './domain/circulation/pickup.ts';
+import { patronPages } from './ui/patron/plugin.ts';
+import { patronAuthSettings } from './ui/patron/settings.ts';
 import type { Instance } from './app/instance.ts';
 import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
@@ -40,6 +49,7 @@ import { resolveHost } from './protocols/iso18626/host-resolver.ts';
 import { connectPeer } from './protocols/iso18626/peer-client.ts';
 import { createIso18626Responder } from './protocols/iso18626/responder.ts';
 import { createNcipResponder } from './protocols/ncip/responder.ts';
+import { smtpMailerFromEnv } from './protocols/smtp/mailer.ts';
 import { type IlliadSimulator, startIlliadSimulator } from './sim/illiad/index.ts';
 import { type PeerMock, startPeerMock } from './sim/peer/index.ts';
 import { databaseSettingsFromEnv } from './storage/database.ts';
@@ -66,6 +76,9 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
   const ncip = new NcipService({ ...deps, borrowing });
   const autoResponder = await lendingAutoResponder(env);
   const lending = new LendingService({ ...deps, connect: connectPeer, resolveHost, loanPeriodDays: loanPeriodDays(env), ...(autoResponder ? { autoResponder } : {}) });
+  // Published from the same holdings the lending auto-responder reads.
+  const availability = new AvailabilityService(autoResponder?.holdings);
+  const services = new RequestServices({ storage, clock: systemClock, availability });
   return {
     storage,
     config: new ConfigService(deps),
@@ -80,10 +93,14 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     peers,
     lending,
     doctor: new DoctorService({ storage, env, illiad, connect: connectIlliad }),
-    // Published from the same holdings the lending auto-responder reads.
-    availability: new AvailabilityService(autoResponder?.holdings),
+    availability,
+    patronAuth: new PatronAuthService({ storage, clock: systemClock, hasher: scryptHasher(), idType: patronAuthSettings(env).idType }),
+    services,
+    patronRequests: new PatronRequests({ storage, clock: systemClock, borrowing, services, holdShelfDays: holdShelfDays(env) }),
     queues: new QueueService(deps),
     jobs: new JobService(deps),
+    // SMTP_URL, NOTICE_FROM, NOTICE_REPLY_TO: without them notices are recorded as not sent, with the reason.
+    notices: new NoticeService({ ...deps, mail: smtpMailerFromEnv(env), holdShelfDays: holdShelfDays(env) }),
     close: () => storage.close(),
   };
 }
@@ -94,6 +111,15 @@ function loanPeriodDays(env: Env): number {
   if (!text) return DEFAULT_LOAN_PERIOD_DAYS;
   const days = Number(text);
   if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`LENDING_LOAN_PERIOD_DAYS must be a number of days from 1 to 365, not ${JSON.stringify(text)}`);
+  return days;
+}
+
+/** How many days a borrowed item waits on the hold shelf for its patron: HOLD_SHELF_DAYS, default 7. */
+function holdShelfDays(env: Env): number {
+  const text = env.HOLD_SHELF_DAYS?.trim();
+  if (!text) return DEFAULT_HOLD_SHELF_DAYS;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 90) throw new Error(`HOLD_SHELF_DAYS must be a number of days from 1 to 90, not ${JSON.stringify(text)}`);
   return days;
 }
 
@@ -111,9 +137,12 @@ async function lendingAutoResponder(env: Env): Promise<LendingAutoResponder | un
   return { holdings: holdingsSet(text.split('\n').map((line) => line.replace(/#.*/, '').trim())) };
 }
 
-/** Every job the worker runs for an instance: borrowing (sends, timers, telling partners) and lending (messages to borrowers). */
+/**
+ * Every job the worker runs for an instance: borrowing (sends, timers, telling partners), lending (messages to
+ * borrowers) and notices to patrons (sending, the reminder scan).
+ */
 export function instanceJobs(instance: Instance) {
-  return combineJobs(borrowingJobs(instance.borrowing), lendingJobs(instance.lending));
+  return combineJobs(borrowingJobs(instance.borrowing), lendingJobs(instance.lending), noticeJobs(instance.notices));
 }
 
 function port(env: Env): number {
@@ -139,6 +168,7 @@ export async function serve(given: Env = process.env): Promise<void> {
       patrons: await readFile(join(ROOT, 'examples/demo-patrons.yaml'), 'utf8'),
     });
     for (const warning of reports.flatMap((r) => r.warnings)) log.warn(`demo configuration: ${describeProblem(warning)}`);
+    await setDemoPins(instance.storage, instance.patronAuth);
   }
   const demo = await isDemo(instance.storage);
 
@@ -148,7 +178,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     process.stdout.write(`\nFirst admin token (shown once; keep it safe):\n  ${generated}\nUse it as: Authorization: Bearer <token>\n\n`);
   }
 
-  const patronImport = new PatronImport({ config: instance.config, storage: instance.storage });
+  const patronImport = new PatronImport({ config: instance.config, storage: instance.storage, patronAuth: instance.patronAuth });
   const app = await buildServer({
     config: instance.config,
     transfer: instance.transfer,
@@ -163,6 +193,7 @@ export async function serve(given: Env = process.env): Promise<void> {
     circulation: instance.circulation,
     doctor: instance.doctor,
     availability: instance.availability,
+    notices: instance.notices,
     publicUrl: env.PUBLIC_URL,
     storage: instance.storage,
     iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
@@ -171,6 +202,9 @@ export async function serve(given: Env = process.env): Promise<void> {
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
     ui: staffInterface({ ...instance, patronImport, clock: systemClock, demo: () => isDemo(instance.storage), publicUrl: env.PUBLIC_URL }),
+    services: instance.services,
+    patronAuth: instance.patronAuth,
+    patronPages: patronPages({ auth: patronAuthSettings(env), patronAuth: instance.patronAuth, requests: instance.patronRequests, clock: systemClock, demo: () => isDemo(instance.storage) }),
   });
   const worker = createWorker({
     storage: instance.storage,
@@ -179,6 +213,10 @@ export async function serve(given: Env = process.env): Promise<void> {
     log: log.child({ component: 'worker' }),
     ...instanceJobs(instance),
   });
+  const sending = instance.notices.sending();
+  if (sending.sending) log.info({ server: sending.server }, 'notices to patrons are sent by e-mail');
+  else log.warn(`notices to patrons are not sent: ${sending.reason} (they are recorded as not sent; see docs/notices.md)`);
+  await instance.notices.scheduleDueScan();
   const address = await app.listen({ port: port(env), host: env.HOST ?? '0.0.0.0' });
   const simulator = demo && !env.ILLIAD_URL ? await startDemoIlliad(env, address) : undefined;
   const peers = demo ? await startDemoPeers(env, address) : [];

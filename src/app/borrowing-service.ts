@@ -17,7 +17,8 @@ import { buildRota, type RotaEntry, type RotaSkip } from '../domain/rota/rota-bu
 import { evaluateRules, type RequestAttributes, type RuleTrace } from '../domain/rota/rule-evaluation.ts';
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
 import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
-import type { Clock, HistoryEntry, IdSource, NcipMessageRecord, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, SendAttempt, SendResult, Storage } from './ports.ts';
+import { noticeJob } from './notice-queue.ts';
+import type { Clock, HistoryEntry, IdSource, NcipMessageRecord, NewJob, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, SendAttempt, SendResult, Storage } from './ports.ts';
 
 export const JOB_SEND = 'rota.send';
 
@@ -504,16 +505,7 @@ export class BorrowingService {
       history.map((entry) => ({ ...entry, id: this.deps.ids.newId(), requestId: request.id, at: now })),
       request.version,
     );
-    const jobs = effects.map((effect) => {
-      const payload = { requestId: effect.requestId, entry: effect.entry };
-      const job =
-        effect.type === 'send'
-          ? { type: JOB_SEND, key: effect.key, payload }
-          : effect.type === 'answer-timer'
-            ? { type: JOB_ANSWER_TIMER, key: effect.key, payload, runAt: effect.at }
-            : { type: JOB_TELL_PARTNER, key: effect.key, payload: { ...payload, action: effect.action, note: effect.note } };
-      return { job, id: this.deps.ids.newId() };
-    });
+    const jobs = effects.map((effect) => ({ job: jobOf(effect), id: this.deps.ids.newId() }));
     await repos.jobs.enqueueAll(jobs, now);
   }
 
@@ -539,6 +531,20 @@ export class BorrowingService {
     if (!library) throw problemError('ILL_ERR_REFERENCE_NOT_FOUND', [{ path, message: `names library ${code}, which does not exist` }]);
     if (!library.isPickup) throw problemError('ILL_ERR_NOT_ALLOWED', [{ path, message: `library ${code} is not a pickup library` }]);
     return code;
+  }
+}
+
+/** The job an effect of the rota walk is: written with the change that caused it. */
+function jobOf(effect: Effect): NewJob {
+  switch (effect.type) {
+    case 'send':
+      return { type: JOB_SEND, key: effect.key, payload: { requestId: effect.requestId, entry: effect.entry } };
+    case 'answer-timer':
+      return { type: JOB_ANSWER_TIMER, key: effect.key, payload: { requestId: effect.requestId, entry: effect.entry }, runAt: effect.at };
+    case 'tell-partner':
+      return { type: JOB_TELL_PARTNER, key: effect.key, payload: { requestId: effect.requestId, entry: effect.entry, action: effect.action, note: effect.note } };
+    case 'notice':
+      return noticeJob({ type: effect.notice, key: effect.key, requestId: effect.requestId, loanId: null, endedAs: effect.endedAs });
   }
 }
 

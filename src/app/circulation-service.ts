@@ -82,7 +82,7 @@ export class CirculationService {
       const request = await this.deps.borrowing.actWithin(repos, item.borrowingRequest, 'receive', 'staff', actor, `item ${item.barcode} received at the desk`);
       const received = { ...item, status: 'ON_HOLD_SHELF' as const, updatedAt: now };
       await repos.circulation.updateItem(received);
-      await repos.circulation.insertHold({ id: this.deps.ids.newId(), item: item.id, patron: request.patron, pickupLibrary: item.library ?? request.pickupLibrary, status: 'ON_SHELF', borrowingRequest: request.id, createdAt: now, updatedAt: now });
+      await repos.circulation.insertHold({ id: this.deps.ids.newId(), item: item.id, patron: request.patron, pickupLibrary: item.library ?? request.pickupLibrary, holdUntil: null, status: 'ON_SHELF', borrowingRequest: request.id, createdAt: now, updatedAt: now });
       return received;
     });
   }

@@ -23,6 +23,36 @@ export interface ConfigServiceDeps {
 
 export const MAX_PAGE_SIZE = 500;
 
+/** What a write may say about the version its caller started from: the API's If-Match, a page's hidden field. */
+export interface WriteOptions {
+  /**
+   * The versions (`versionOf`) the caller's copy may be. Given, and the stored object is at none of them: nothing is
+   * written and the write fails with ILL_ERR_STALE. Absent: no check; the write applies to what is stored now.
+   */
+  readonly ifMatch?: readonly string[] | undefined;
+}
+
+/**
+ * An object's version, for ETag / If-Match and the pages' hidden field: its id and revision, so that the version of
+ * an object that was deleted never matches one made again with the same key.
+ */
+export function versionOf(object: Pick<Stored<unknown>, 'id' | 'revision'>): string {
+  return `${object.id}.${object.revision}`;
+}
+
+/** Tries of a write whose object another writer changed between its read and its compare-and-set. */
+const MAX_WRITE_TRIES = 3;
+
+/** A compare-and-set found another revision: the transaction is rolled back and the write tried again. */
+class ChangedMeanwhile extends Error {}
+
+function staleError(what: string, current: Pick<Stored<unknown>, 'id' | 'revision' | 'updatedAt'>, nothing: 'saved' | 'deleted'): InterlendError {
+  return new InterlendError(
+    'ILL_ERR_STALE',
+    `${what} was changed by someone else at ${current.updatedAt}, after the version you started from: nothing was ${nothing}. It is now version "${versionOf(current)}": read it again and make your change on what is there now`,
+  );
+}
+
 /** Checks that named objects exist; `exists` answers for one kind and key. */
 export async function missingReferences(
   references: readonly Reference[],
@@ -79,7 +109,7 @@ export class ConfigService {
       }
       const prepared = await this.check(repos, kind, doc, undefined);
       const now = this.deps.clock.now();
-      const object: Stored<ConfigDocs[K]> = { id: this.deps.ids.newId(), doc: prepared, createdAt: now, updatedAt: now };
+      const object: Stored<ConfigDocs[K]> = { id: this.deps.ids.newId(), doc: prepared, createdAt: now, updatedAt: now, revision: 1 };
       if (!spec.ordered) {
         await repository.insert(object);
         return object;
@@ -94,28 +124,29 @@ export class ConfigService {
     });
   }
 
-  async replace<K extends ConfigKind>(kind: K, ref: string, input: unknown): Promise<Stored<ConfigDocs[K]>> {
-    return this.update(kind, ref, () => input);
+  async replace<K extends ConfigKind>(kind: K, ref: string, input: unknown, options: WriteOptions = {}): Promise<Stored<ConfigDocs[K]>> {
+    return this.update(kind, ref, () => input, options);
   }
 
   /** JSON Merge Patch (RFC 7396) over the object as the API shows it, then the same checks as a replace. */
-  async patch<K extends ConfigKind>(kind: K, ref: string, patch: unknown): Promise<Stored<ConfigDocs[K]>> {
+  async patch<K extends ConfigKind>(kind: K, ref: string, patch: unknown, options: WriteOptions = {}): Promise<Stored<ConfigDocs[K]>> {
     if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw invalid([{ path: '', message: 'a patch must be a JSON object of the fields to change' }]);
-    return this.update(kind, ref, (current) => mergePatch(plain(current), patch));
+    return this.update(kind, ref, (current) => mergePatch(plain(current), patch), options);
   }
 
-  async remove(kind: ConfigKind, ref: string): Promise<void> {
-    await this.deps.storage.transaction(async (repos) => {
+  async remove(kind: ConfigKind, ref: string, options: WriteOptions = {}): Promise<void> {
+    await this.writing(async (repos) => {
       const object = await this.find(repos, kind, ref);
       const spec = kindSpec(kind);
       const key = spec.key(object.doc);
+      this.checkVersion(`${spec.singular} ${key}`, object, options, 'deleted');
       const users = await this.describeReferrers(repos, kind, key);
       if (users.length) {
         throw new InterlendError('ILL_ERR_IN_USE', `${spec.singular} ${key} is still used by ${users.join('; ')}: change those first`, [
           { path: spec.keyField, message: `is used by ${users.join('; ')}` },
         ]);
       }
-      await repos.config(kind).delete(object.id);
+      if (!(await repos.config(kind).delete(object.id, object.revision))) throw new ChangedMeanwhile(`${spec.singular} ${key}`);
       if (spec.ordered) await repos.config(kind).reorder((await repos.config(kind).all()).map((o) => o.id));
     });
   }
@@ -145,17 +176,22 @@ export class ConfigService {
     return institution;
   }
 
-  async putInstitution(input: unknown): Promise<Stored<Institution>> {
+  async putInstitution(input: unknown, options: WriteOptions = {}): Promise<Stored<Institution>> {
     const result = validate(INSTITUTION_SPEC.schema, input);
     if (!result.ok) throw invalid(result.problems);
-    return this.deps.storage.transaction(async (repos) => {
+    return this.writing(async (repos) => {
+      const before = await repos.institution.get();
+      if (options.ifMatch !== undefined && !before) {
+        throw new InterlendError('ILL_ERR_STALE', 'there is no institution, so it is at none of the versions you sent: nothing was saved. Send it without a version to set it up');
+      }
+      if (before) this.checkVersion('the institution', before, options, 'saved');
       const problems = await missingReferences(INSTITUTION_SPEC.references(result.value), async (kind, key) => !!(await repos.config(kind).findByKey(key)));
       if (problems.length) throw problemError('ILL_ERR_REFERENCE_NOT_FOUND', problems);
       const now = this.deps.clock.now();
-      const before = await repos.institution.get();
       const object = { id: 'institution', doc: result.value, createdAt: before?.createdAt ?? now, updatedAt: now };
-      await repos.institution.put(object);
-      return object;
+      const revision = await repos.institution.put(object, before ? before.revision : null);
+      if (revision === undefined) throw new ChangedMeanwhile('the institution');
+      return { ...object, revision };
     });
   }
 
@@ -165,22 +201,51 @@ export class ConfigService {
     return result.value;
   }
 
-  private async update<K extends ConfigKind>(kind: K, ref: string, build: (current: ConfigDocs[K]) => unknown): Promise<Stored<ConfigDocs[K]>> {
-    return this.deps.storage.transaction(async (repos) => {
+  /**
+   * Runs a write in a transaction whose last step is a compare-and-set against the revision it read. When another
+   * writer got in between (the compare-and-set finds another revision), the transaction is rolled back and the write
+   * is made again on what is stored now: a write with a version is then refused as stale by its check, one without
+   * applies to the new state (the last write wins, and a patch merges into what the other wrote).
+   */
+  private async writing<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.storage.transaction(work);
+      } catch (error) {
+        if (!(error instanceof ChangedMeanwhile)) throw error;
+        if (attempt >= MAX_WRITE_TRIES) throw new InterlendError('ILL_ERR_CONFLICT', `${error.message} was changed by others while this write was being made, ${attempt} times: nothing was saved; try again`);
+      }
+    }
+  }
+
+  /** Refuses a write whose caller started from another version than the stored one. */
+  private checkVersion(what: string, current: Stored<unknown>, options: WriteOptions, nothing: 'saved' | 'deleted'): void {
+    if (options.ifMatch === undefined || options.ifMatch.includes(versionOf(current))) return;
+    throw staleError(what, current, nothing);
+  }
+
+  private async update<K extends ConfigKind>(kind: K, ref: string, build: (current: ConfigDocs[K]) => unknown, options: WriteOptions): Promise<Stored<ConfigDocs[K]>> {
+    return this.writing(async (repos) => {
       const current = await this.find(repos, kind, ref);
-      const doc = this.parse(kind, build(current.doc));
       const spec = kindSpec(kind);
       const before = spec.key(current.doc);
+      this.checkVersion(`${spec.singular} ${before}`, current, options, 'saved');
+      const doc = this.parse(kind, build(current.doc));
       const after = spec.key(doc);
       if (before !== after) {
-        throw problemError('ILL_ERR_IMMUTABLE', [
-          { path: spec.keyField, message: `cannot change (it is ${JSON.stringify(before)}): other objects and partners' messages use it; create a new ${spec.singular} instead` },
-        ]);
+        if (!spec.renamable) {
+          throw problemError('ILL_ERR_IMMUTABLE', [
+            { path: spec.keyField, message: `cannot change (it is ${JSON.stringify(before)}): other objects and partners' messages use it; create a new ${spec.singular} instead` },
+          ]);
+        }
+        const holder = await repos.config(kind).findByKey(after);
+        if (holder && holder.id !== current.id) throw problemError('ILL_ERR_DUPLICATE', [{ path: spec.keyField, message: `another ${spec.singular} is called ${after}: choose another ${spec.keyField}` }]);
       }
       const prepared = await this.check(repos, kind, doc, current);
       const object = { ...current, doc: prepared, updatedAt: this.deps.clock.now() };
-      await repos.config(kind).update(object);
-      return object;
+      const revision = await repos.config(kind).update(object, current.revision);
+      if (revision === undefined) throw new ChangedMeanwhile(`${spec.singular} ${before}`);
+      return { ...object, revision };
     });
   }
 

@@ -9,7 +9,8 @@ import { INSTITUTION_SPEC, type ConfigDocs, type ConfigKind, CONFIG_KINDS, KIND_
 import type { Institution } from '../domain/config/institution.ts';
 import { type Patron, patronLookupKeys } from '../domain/config/patron.ts';
 import { validate } from '../domain/config/validate.ts';
-import { type Problem, problemError } from '../domain/errors.ts';
+import { InterlendError, type Problem, problemError } from '../domain/errors.ts';
+import { NUL_MESSAGE, pathOfNul } from '../domain/nul.ts';
 import { formatConfigFile, parseConfigFile } from './config-file.ts';
 import { missingReferences, prepareSecrets } from './config-service.ts';
 import type { Clock, IdSource, Repositories, Storage, Stored } from './ports.ts';
@@ -102,6 +103,9 @@ export class ConfigTransfer {
   async importObject(data: unknown, options: ImportOptions = {}): Promise<ImportReport> {
     const shape = validate(fileShape, data ?? {});
     if (!shape.ok) throw problemError('ILL_ERR_VALIDATION', shape.problems);
+    // A YAML "\0" escape or a JSON "\u0000" makes a NUL no HTTP check sees (domain/nul.ts).
+    const nul = pathOfNul(data);
+    if (nul !== undefined) throw problemError('ILL_ERR_VALIDATION', [{ path: nul, message: NUL_MESSAGE }]);
     const content = shape.value as Record<string, unknown>;
 
     const problems: Problem[] = [];
@@ -152,7 +156,8 @@ export class ConfigTransfer {
       await this.apply(repos, current, plan);
       if (institution && !(currentInstitution && same(currentInstitution.doc, institution))) {
         const now = this.deps.clock.now();
-        await repos.institution.put({ id: 'institution', doc: institution, createdAt: currentInstitution?.createdAt ?? now, updatedAt: now });
+        const written = await repos.institution.put({ id: 'institution', doc: institution, createdAt: currentInstitution?.createdAt ?? now, updatedAt: now }, currentInstitution?.revision ?? null);
+        if (written === undefined) throw changedMeanwhile('the institution');
       }
       return { applied: true, sections, warnings };
     });
@@ -218,7 +223,8 @@ export class ConfigTransfer {
       const spec = kindSpec(kind);
       const keep = new Set(plan.next[kind].map((o) => spec.key(o.doc as never)));
       for (const object of current[kind]) {
-        if (!keep.has(spec.key(object.doc as never))) await repos.config(kind).delete(object.id);
+        if (keep.has(spec.key(object.doc as never))) continue;
+        if (!(await repos.config(kind).delete(object.id, object.revision))) throw changedMeanwhile(`${spec.singular} ${spec.key(object.doc as never)}`);
       }
     }
     for (const kind of SECTION_ORDER) {
@@ -230,11 +236,20 @@ export class ConfigTransfer {
         if (!before) {
           await repository.insert({ id: this.deps.ids.newId(), doc: entry.doc as never, createdAt: now, updatedAt: now, ...(position ? { position } : {}) });
         } else if (!same(before.doc, entry.doc) || before.position !== position) {
-          await repository.update({ ...before, doc: entry.doc as never, updatedAt: same(before.doc, entry.doc) ? before.updatedAt : now, ...(position ? { position } : {}) });
+          const written = await repository.update({ ...before, doc: entry.doc as never, updatedAt: same(before.doc, entry.doc) ? before.updatedAt : now, ...(position ? { position } : {}) }, before.revision);
+          if (written === undefined) throw changedMeanwhile(`${spec.singular} ${spec.key(before.doc as never)}`);
         }
       }
     }
   }
+}
+
+/**
+ * An object of the file was saved by someone else while the file was applied (each write is a compare-and-set with
+ * the revision read at the start): the whole import is rolled back rather than overwrite that save unseen.
+ */
+function changedMeanwhile(what: string): InterlendError {
+  return new InterlendError('ILL_ERR_CONFLICT', `${what} was changed by someone else while the file was being applied: nothing was applied; apply the file again`);
 }
 
 function compareKeys(a: string, b: string): number {

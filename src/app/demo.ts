@@ -3,7 +3,11 @@
  * a newcomer sees a working setup at once. The mode is remembered, so the banner stays after a restart.
  */
 import type { ConfigTransfer, ImportReport } from './config-transfer.ts';
+import type { PatronAuthService } from './patron-auth.ts';
 import type { Storage } from './ports.ts';
+
+/** The demo patrons' PIN for the patron pages (docs/patrons.md): a demo has no secrets. */
+export const DEMO_PIN = '1234';
 
 const MODE_SETTING = 'mode';
 
@@ -27,9 +31,14 @@ export async function loadDemo(storage: Storage, transfer: ConfigTransfer, files
   await storage.transaction(async (repos) => {
     const templates = repos.config('rota-templates');
     for (const template of await templates.all()) {
-      if (template.doc.status === 'INACTIVE') await templates.update({ ...template, doc: { ...template.doc, status: 'ACTIVE' } });
+      if (template.doc.status === 'INACTIVE') await templates.update({ ...template, doc: { ...template.doc, status: 'ACTIVE' } }, template.revision);
     }
     await repos.settings.put(MODE_SETTING, 'demo');
   });
   return reports;
+}
+
+/** Gives every patron the demo PIN, so the patron pages can be tried at once (only when the demo is loaded). */
+export async function setDemoPins(storage: Storage, patronAuth: PatronAuthService): Promise<void> {
+  for (const patron of await storage.read.config('patrons').all()) await patronAuth.setPin(patron.doc.primaryId, DEMO_PIN);
 }

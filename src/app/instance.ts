@@ -7,12 +7,16 @@ import type { IlliadExporter } from './illiad-export.ts';
 import type { JobService } from './job-service.ts';
 import type { LendingService } from './lending-service.ts';
 import type { NcipService } from './ncip-service.ts';
+import type { NoticeService } from './notice-service.ts';
 import type { PeerRequester } from './peer-requester.ts';
 import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
 import type { Storage } from './ports.ts';
 import type { StaffUsers } from './staff-users.ts';
 import type { TokenService } from './token-service.ts';
+import type { PatronAuthService } from './patron-auth.ts';
+import type { PatronRequests } from './patron-requests.ts';
+import type { RequestServices } from './request-services.ts';
 
 /** The use cases over one open database: what the CLI and the server work with. */
 export interface Instance {
@@ -35,5 +39,13 @@ export interface Instance {
   readonly doctor: DoctorService;
   /** Our holdings, for peers' locate. */
   readonly availability: AvailabilityService;
+  /** Notices to patrons by e-mail (issue 9). */
+  readonly notices: NoticeService;
+  /** Patrons signing in: PINs, the single sign-on header's patron, the session key (issue 9). */
+  readonly patronAuth: PatronAuthService;
+  /** Which request services a user is offered for a citation (issue 9). */
+  readonly services: RequestServices;
+  /** The patron's side of requests: placing, my requests, cancel, renewal (issue 9). */
+  readonly patronRequests: PatronRequests;
   close(): Promise<void>;
 }

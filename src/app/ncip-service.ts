@@ -11,8 +11,11 @@ import { InterlendError, problemError } from '../domain/errors.ts';
 import { hasUsername, patronIdentifier } from '../domain/identity/illiad-username.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import { BORROWING_MODEL } from '../domain/request/state-model.ts';
+import { asksToNotify } from '../domain/notices/triggers.ts';
+import { noticeKey } from '../domain/rota/walk.ts';
 import type { BorrowingService } from './borrowing-service.ts';
 import { ConfigCache } from './config-snapshot.ts';
+import { noticeJob } from './notice-queue.ts';
 import type { Clock, IdSource, Repositories, Storage } from './ports.ts';
 
 type NcipPartner = Extract<Partner, { profileType: 'NCIP' }>;
@@ -36,6 +39,10 @@ export interface AcceptItemCommand {
   readonly userId: string | null;
   readonly dateForReturn: string | null;
   readonly pickupLocation: string | null;
+  /** The last day the item may wait for the patron (PickupExpiryDate), as sent. */
+  readonly pickupExpiryDate: string | null;
+  /** "Hold For Pickup And Notify" asks us to tell the patron (domain/notices/triggers.ts). */
+  readonly requestedActionType: string | null;
   readonly title: string | null;
   readonly author: string | null;
 }
@@ -190,7 +197,15 @@ export class NcipService {
         updatedAt: now,
       };
       await repos.circulation.insertItem(item);
-      if (received) await repos.circulation.insertHold(this.hold(item, owner.primaryId, pickupLibrary, now));
+      if (received) {
+        const holdUntil = command.pickupExpiryDate ? dueDateFrom(command.pickupExpiryDate, 0, now, partner.timeZone) : null;
+        await repos.circulation.insertHold(this.hold(item, owner.primaryId, pickupLibrary, holdUntil?.from === 'message' ? holdUntil.dueDate : null, now));
+        // The patron hears when the partner asks for it (Hold For Pickup And Notify), in this same transaction.
+        if (asksToNotify(command.requestedActionType)) {
+          const key = noticeKey(request.id, 'READY_FOR_PICKUP', request.version);
+          await repos.jobs.enqueue(noticeJob({ type: 'READY_FOR_PICKUP', key, requestId: request.id, loanId: null, endedAs: null }), this.deps.ids.newId(), now);
+        }
+      }
       return { borrowingRequest: request.id, barcode, requestId: request.id };
     });
   }
@@ -421,8 +436,8 @@ export class NcipService {
     throw problemError('ILL_ERR_VALIDATION', [{ path: 'PickupLocation', message: 'is missing, and neither the partner nor the institution has a default pickup library' }]);
   }
 
-  private hold(item: Item, patron: string, pickupLibrary: string, now: string): Hold {
-    return { id: this.deps.ids.newId(), item: item.id, patron, pickupLibrary, status: 'ON_SHELF', borrowingRequest: item.borrowingRequest, createdAt: now, updatedAt: now };
+  private hold(item: Item, patron: string, pickupLibrary: string, holdUntil: string | null, now: string): Hold {
+    return { id: this.deps.ids.newId(), item: item.id, patron, pickupLibrary, holdUntil, status: 'ON_SHELF', borrowingRequest: item.borrowingRequest, createdAt: now, updatedAt: now };
   }
 
   private returned(loan: Loan, now: string): Loan {

@@ -8,13 +8,19 @@
  * The file's columns decide what a row sets: a column absent from the file leaves that field of an existing patron
  * as it is (blocks are never touched); an empty cell clears an optional field (email, pickupLibrary, expiryDate, an
  * identifier column) and leaves status and isGuest as they are (new patrons: Active, not a guest).
+ *
+ * A `pin` column sets the patron's PIN for the patron pages (an empty cell leaves it as it is). Only the API takes
+ * it (`acceptPins`): the staff page shows the pasted file back with its preview, and a PIN is never shown back.
  */
 import { ACTIVE_STATUS, PATRON_IDENTIFIER_TYPE } from '../domain/config/enums.ts';
 import { type Patron, patronSchema } from '../domain/config/patron.ts';
 import { validate } from '../domain/config/validate.ts';
 import { parseCsv } from '../domain/csv.ts';
+import { NUL_MESSAGE } from '../domain/nul.ts';
 import { InterlendError, invalid, type Problem } from '../domain/errors.ts';
+import { pinProblem } from '../domain/patron/sign-in.ts';
 import type { ConfigService } from './config-service.ts';
+import type { PatronAuthService } from './patron-auth.ts';
 import type { Storage, Stored } from './ports.ts';
 import { plain } from './views.ts';
 
@@ -25,6 +31,8 @@ export const MAX_IMPORT_ROWS = 5000;
 export const REQUIRED_COLUMNS = ['primaryId', 'firstName', 'lastName', 'userGroup'] as const;
 export const OPTIONAL_COLUMNS = ['email', 'status', 'pickupLibrary', 'expiryDate', 'isGuest'] as const;
 export const IDENTIFIER_PREFIX = 'identifier:';
+/** The patron pages' PIN (write-only: hashed, never shown back). */
+export const PIN_COLUMN = 'pin';
 
 export type RowAction = 'create' | 'update' | 'unchanged' | 'invalid';
 export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
@@ -55,6 +63,13 @@ export interface ImportReport {
 export interface PatronImportDeps {
   readonly config: ConfigService;
   readonly storage: Storage;
+  /** Sets the PINs of a `pin` column; without it such a column is refused. */
+  readonly patronAuth?: PatronAuthService;
+}
+
+export interface ImportOptions {
+  /** Whether a `pin` column is taken (the API's import), or refused (the staff page, which shows the file back). */
+  readonly acceptPins?: boolean;
 }
 
 interface Header {
@@ -66,12 +81,14 @@ interface Planned {
   row: ImportRow;
   doc?: Patron;
   existing?: Stored<Patron>;
+  /** The PIN to set, from the `pin` column. */
+  pin?: string;
 }
 
 const KNOWN = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 const IDENTIFIER_TYPES = PATRON_IDENTIFIER_TYPE.values as readonly string[];
 
-function readHeader(fields: readonly string[]): Header {
+function readHeader(fields: readonly string[], acceptPins: boolean): Header {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   const identifierTypes = new Set<string>();
@@ -86,6 +103,8 @@ function readHeader(fields: readonly string[]): Header {
         problems.push({ path: at, message: `${JSON.stringify(column)} names no identifier type: use ${IDENTIFIER_TYPES.map((t) => IDENTIFIER_PREFIX + t).join(', ')}`, line: 1 });
       }
       identifierTypes.add(type);
+    } else if (column === PIN_COLUMN) {
+      if (!acceptPins) problems.push({ path: at, message: 'PINs are imported through the API (POST /api/v1/patrons/import), not here: this page shows the file back, and a PIN is never shown' , line: 1 });
     } else if (!KNOWN.has(column)) {
       problems.push({
         path: at,
@@ -165,25 +184,27 @@ export class PatronImport {
   constructor(private readonly deps: PatronImportDeps) {}
 
   /** Reads the file and says what each row would do; writes nothing. */
-  async preview(csv: string): Promise<ImportReport> {
-    const { header, planned } = await this.plan(csv);
+  async preview(csv: string, options: ImportOptions = {}): Promise<ImportReport> {
+    const { header, planned } = await this.plan(csv, options);
     return report(true, header, planned.map((p) => p.row), null);
   }
 
   /** Writes the rows without problems (each in its own transaction) and says what was done with every row. */
-  async apply(csv: string): Promise<ImportReport> {
-    const { header, planned } = await this.plan(csv);
+  async apply(csv: string, options: ImportOptions = {}): Promise<ImportReport> {
+    const { header, planned } = await this.plan(csv, options);
     const rows: ImportRow[] = [];
     for (const item of planned) {
-      const { row, doc, existing } = item;
+      const { row, doc, existing, pin } = item;
       if (row.action === 'invalid' || !doc) {
         rows.push({ ...row, outcome: 'skipped' });
       } else if (row.action === 'unchanged') {
         rows.push({ ...row, outcome: 'unchanged' });
       } else {
         try {
-          if (existing) await this.deps.config.replace('patrons', existing.id, doc);
-          else await this.deps.config.create('patrons', doc);
+          const patronChanged = row.changes.some((c) => c !== PIN_COLUMN) || !existing;
+          if (existing && patronChanged) await this.deps.config.replace('patrons', existing.id, doc);
+          else if (!existing) await this.deps.config.create('patrons', doc);
+          if (pin !== undefined) await this.deps.patronAuth!.setPin(doc.primaryId, pin);
           rows.push({ ...row, outcome: row.action === 'create' ? 'created' : 'updated' });
         } catch (error) {
           // Someone else changed the patrons meanwhile (or a later row clashes with an earlier one): say so, go on.
@@ -196,16 +217,21 @@ export class PatronImport {
     return report(false, header, rows, rows);
   }
 
-  private async plan(csv: string): Promise<{ header: Header; planned: Planned[] }> {
+  private async plan(csv: string, options: ImportOptions): Promise<{ header: Header; planned: Planned[] }> {
     const bytes = Buffer.byteLength(csv, 'utf8');
     if (bytes > MAX_IMPORT_BYTES) {
       throw new InterlendError('ILL_ERR_PAYLOAD_TOO_LARGE', `The file has ${bytes} bytes; at most ${MAX_IMPORT_BYTES} (1 MiB) can be imported at once: split it into smaller files.`);
+    }
+    const nulAt = csv.indexOf('\u0000');
+    if (nulAt !== -1) {
+      const line = csv.slice(0, nulAt).split('\n').length;
+      throw invalid([{ path: `line ${line}`, message: NUL_MESSAGE, line }]);
     }
     const parsed = parseCsv(csv);
     if (!parsed.ok) throw invalid([parsed.problem]);
     const [first, ...records] = parsed.records;
     if (!first) throw invalid([{ path: 'header', message: 'the file is empty: it needs a header row and a row per patron' }]);
-    const header = readHeader(first.fields);
+    const header = readHeader(first.fields, !!options.acceptPins && !!this.deps.patronAuth);
     if (records.length > MAX_IMPORT_ROWS) {
       throw new InterlendError('ILL_ERR_PAYLOAD_TOO_LARGE', `The file has ${records.length} patrons; at most ${MAX_IMPORT_ROWS} can be imported at once: split it into smaller files.`);
     }
@@ -258,9 +284,16 @@ export class PatronImport {
         }
       }
       const name = [cells.firstName, cells.lastName].filter(Boolean).join(' ');
-      const changes = doc && existing ? FIELDS.filter((f) => !same(existing.doc[f], doc[f])) : [];
+      const changes: string[] = doc && existing ? FIELDS.filter((f) => !same(existing.doc[f], doc[f])) : [];
+      // A PIN cannot be compared with its hash cheaply: a PIN given is a change (and its value is not shown).
+      const pin = cells[PIN_COLUMN] ? cells[PIN_COLUMN] : undefined;
+      if (pin !== undefined) {
+        const problem = pinProblem(pin);
+        if (problem) problems.push({ path: PIN_COLUMN, message: problem });
+        else if (existing) changes.push(PIN_COLUMN);
+      }
       const action: RowAction = problems.length ? 'invalid' : !existing ? 'create' : changes.length ? 'update' : 'unchanged';
-      planned.push({ row: { line: record.line, primaryId, name, action, changes, problems }, ...(doc ? { doc } : {}), ...(existing ? { existing } : {}), keys });
+      planned.push({ row: { line: record.line, primaryId, name, action, changes, problems }, ...(doc ? { doc } : {}), ...(existing ? { existing } : {}), ...(pin !== undefined ? { pin } : {}), keys });
     }
 
     // A primary id, e-mail or identifier given by two rows: both rows are refused, each naming the other's line.

@@ -9,6 +9,9 @@ import type { Hold, HoldStatus, Item, ItemStatus, Loan, LoanStatus } from '../do
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
 import type { LendingRequest } from '../domain/request/lending-request.ts';
 import type { BorrowingStatus, LendingStatus } from '../domain/request/state-model.ts';
+import type { Notice, NoticeStatus } from '../domain/notices/notice.ts';
+import type { NoticeTemplate, NoticeType } from '../domain/notices/templates.ts';
+import type { ThrottleState } from '../domain/patron/sign-in.ts';
 
 export interface Clock {
   /** Now, as ISO-8601 UTC text. */
@@ -30,7 +33,16 @@ export interface Stored<T> {
   readonly updatedAt: string;
   /** 1-based place in an ordered list (rota rules); undefined elsewhere. */
   readonly position?: number;
+  /**
+   * Counts the changes to the stored document: 1 when created, one more at every write that changes it (a move in
+   * an ordered list changes the list, not the object, and leaves it). The API's ETag and the staff pages' hidden
+   * version are made from it (`versionOf` in app/config-service.ts).
+   */
+  readonly revision: number;
 }
+
+/** An object to write: the revision is storage's to keep (1 on insert, moved on by an update that changes it). */
+export type Unsaved<T> = Omit<Stored<T>, 'revision'> & { readonly revision?: number };
 
 export interface ListQuery {
   readonly limit: number;
@@ -59,9 +71,16 @@ export interface ConfigRepository<K extends ConfigKind> {
   all(): Promise<Stored<ConfigDocs[K]>[]>;
   findById(id: string): Promise<Stored<ConfigDocs[K]> | undefined>;
   findByKey(key: string): Promise<Stored<ConfigDocs[K]> | undefined>;
-  insert(object: Stored<ConfigDocs[K]>): Promise<void>;
-  update(object: Stored<ConfigDocs[K]>): Promise<void>;
-  delete(id: string): Promise<void>;
+  insert(object: Unsaved<ConfigDocs[K]>): Promise<void>;
+  /**
+   * Writes the object if its stored revision is still `expectedRevision`: one compare-and-set statement
+   * (`update … where id = ? and revision = ?`), so that of two writers who read the same revision only the first
+   * writes. Returns the revision now stored; undefined: someone else wrote (or deleted) it first, and nothing was
+   * written.
+   */
+  update(object: Unsaved<ConfigDocs[K]>, expectedRevision: number): Promise<number | undefined>;
+  /** Deletes the object if its stored revision is still `expectedRevision` (compare-and-set, as update). */
+  delete(id: string, expectedRevision: number): Promise<boolean>;
   /** Sets the positions of an ordered kind: the ids in their new order, 1-based. */
   reorder(idsInOrder: readonly string[]): Promise<void>;
 }
@@ -85,7 +104,12 @@ export interface ReferenceIndex {
 
 export interface InstitutionRepository {
   get(): Promise<Stored<Institution> | undefined>;
-  put(object: Stored<Institution>): Promise<void>;
+  /**
+   * Creates the institution (`expectedRevision` null) or replaces it if its stored revision is still
+   * `expectedRevision` (compare-and-set, as ConfigRepository.update). Returns the revision now stored; undefined:
+   * someone else created or changed it first, and nothing was written.
+   */
+  put(object: Unsaved<Institution>, expectedRevision: number | null): Promise<number | undefined>;
 }
 
 export interface ApiToken {
@@ -372,7 +396,8 @@ export interface CirculationRepository {
   updateLoan(loan: Loan): Promise<void>;
   getLoan(id: string): Promise<Loan | undefined>;
   openLoanOf(item: string): Promise<Loan | undefined>;
-  loans(query: { borrower?: string; item?: string; status?: LoanStatus; limit: number; offset: number }): Promise<Page<Loan>>;
+  /** `dueFrom` / `dueBefore`: due at or after, and before, these instants (the reminder scan), earliest due first. */
+  loans(query: { borrower?: string; item?: string; status?: LoanStatus; dueFrom?: string; dueBefore?: string; limit: number; offset: number }): Promise<Page<Loan>>;
 }
 
 /** One NCIP message received and the answer given (issue 5: the audit). */
@@ -397,6 +422,60 @@ export interface NcipMessageRepository {
   recent(query: { limit: number; offset: number }): Promise<Page<NcipMessageRecord>>;
 }
 
+/** A notice template staff changed (issue 9); a type without one uses the text shipped with Interlend. */
+export interface StoredNoticeTemplate extends NoticeTemplate {
+  readonly updatedAt: string;
+  /** The token's name that saved it. */
+  readonly updatedBy: string;
+}
+
+export interface NoticeTemplateRepository {
+  all(): Promise<StoredNoticeTemplate[]>;
+  get(type: NoticeType): Promise<StoredNoticeTemplate | undefined>;
+  put(template: StoredNoticeTemplate): Promise<void>;
+  /** Back to the shipped text. */
+  delete(type: NoticeType): Promise<void>;
+}
+
+export interface NoticeQuery {
+  readonly status?: NoticeStatus;
+  readonly type?: NoticeType;
+  readonly borrowingRequest?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface NoticeRepository {
+  /** Adds the notice unless one with its key exists; returns the stored one either way (never fails on the key). */
+  insertOrGet(notice: Notice): Promise<Notice>;
+  update(notice: Notice): Promise<void>;
+  byKey(key: string): Promise<Notice | undefined>;
+  /** Most recently changed first. */
+  recent(query: NoticeQuery): Promise<Page<Notice>>;
+}
+
+/** A patron's PIN, as a hash (never the PIN), by the patron's stored id (config('patrons').findById). */
+export interface PatronPin {
+  readonly patronId: string;
+  readonly hash: string;
+  readonly updatedAt: string;
+}
+
+export interface PatronPinRepository {
+  get(patronId: string): Promise<PatronPin | undefined>;
+  put(pin: PatronPin): Promise<void>;
+  delete(patronId: string): Promise<void>;
+}
+
+/** Wrong PINs counted per key (`id:<typed id>`, `address:<client address>`): see domain/patron/sign-in.ts. */
+export interface SignInThrottleRepository {
+  get(key: string): Promise<ThrottleState | undefined>;
+  put(key: string, state: ThrottleState): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Forgets states whose window started before this time and that are not locked beyond `now`. */
+  prune(windowStartedBefore: string, now: string): Promise<void>;
+}
+
 /** Repositories bound to one transaction (or to none, for reads). */
 export interface Repositories {
   config<K extends ConfigKind>(kind: K): ConfigRepository<K>;
@@ -415,6 +494,10 @@ export interface Repositories {
   readonly partnerAlerts: PartnerAlertRepository;
   readonly circulation: CirculationRepository;
   readonly ncipMessages: NcipMessageRepository;
+  readonly notices: NoticeRepository;
+  readonly noticeTemplates: NoticeTemplateRepository;
+  readonly patronPins: PatronPinRepository;
+  readonly signInThrottle: SignInThrottleRepository;
 }
 
 export interface Storage {

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'ILL_ERR_NOT_ALLOWED', // the input is well formed but the rules forbid it (a blocked patron)
   'ILL_ERR_INVALID_TRANSITION', // the request's status does not allow the action
   'ILL_ERR_CONFLICT', // someone else changed the object meanwhile; try again
+  'ILL_ERR_STALE', // the caller's copy is an old version (If-Match, a page's hidden version): someone else saved since
   'ILL_ERR_UNAUTHENTICATED', // no valid token
   'ILL_ERR_FORBIDDEN', // a valid token whose role may not do this
   'ILL_ERR_TOO_MANY_ATTEMPTS', // too many failed sign-ins for a user name: wait, then try again
@@ -30,6 +31,9 @@ export const ERROR_CODES = [
   'ILL_ERR_USER_BLOCKED', // the patron may not borrow (blocked, inactive, expired)
   'ILL_ERR_USER_AUTHENTICATION_FAILED', // the partner must authenticate the patron and did not, or could not
   'ILL_ERR_UNSUPPORTED_SERVICE', // a message we do not handle
+  // Notices to patrons by e-mail (issue 9).
+  'ILL_ERR_MAIL_REFUSED', // the mail server refused the message for good (5xx): sending it again will not help
+  'ILL_ERR_MAIL_UNAVAILABLE', // the mail server could not be reached or said "try later" (4xx): the job tries again
   'ILL_ERR_INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -59,7 +63,7 @@ export class InterlendError extends Error {
    * change, a fault of ours. The job worker reads it (`retry: false` parks a job at once).
    */
   get retry(): boolean {
-    return this.code === 'ILL_ERR_PARTNER_UNAVAILABLE' || this.code === 'ILL_ERR_CONFLICT' || this.code === 'ILL_ERR_INTERNAL';
+    return this.code === 'ILL_ERR_PARTNER_UNAVAILABLE' || this.code === 'ILL_ERR_MAIL_UNAVAILABLE' || this.code === 'ILL_ERR_CONFLICT' || this.code === 'ILL_ERR_INTERNAL';
   }
 }
 

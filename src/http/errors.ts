@@ -14,6 +14,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   ILL_ERR_NOT_ALLOWED: 422,
   ILL_ERR_INVALID_TRANSITION: 409,
   ILL_ERR_CONFLICT: 409,
+  ILL_ERR_STALE: 412,
   ILL_ERR_UNAUTHENTICATED: 401,
   ILL_ERR_FORBIDDEN: 403,
   ILL_ERR_TOO_MANY_ATTEMPTS: 429,
@@ -29,6 +30,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   ILL_ERR_USER_BLOCKED: 422,
   ILL_ERR_USER_AUTHENTICATION_FAILED: 422,
   ILL_ERR_UNSUPPORTED_SERVICE: 422,
+  ILL_ERR_MAIL_REFUSED: 502,
+  ILL_ERR_MAIL_UNAVAILABLE: 504,
   ILL_ERR_INTERNAL: 500,
 };
 
@@ -66,11 +69,19 @@ export function installErrorHandling(app: FastifyInstance): void {
     if ((path === '/ui' || path.startsWith('/ui/')) && /text\/html/.test(request.headers.accept ?? '')) {
       return reply.status(404).header('content-security-policy', "default-src 'none'").type('text/html; charset=utf-8').send(notFoundPage(path));
     }
+    // The same for a patron: a page of the patron pages' own, with the way back to their requests.
+    if (path.startsWith('/patron/') && /text\/html/.test(request.headers.accept ?? '')) {
+      return reply.status(404).header('content-security-policy', "default-src 'none'").type('text/html; charset=utf-8').send(patronNotFoundPage(path));
+    }
     return reply.status(404).send(errorBody(new InterlendError('ILL_ERR_NOT_FOUND', `there is nothing at ${request.method} ${path}`)));
   });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function patronNotFoundPage(path: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · Interlibrary loan</title></head><body><main><h1>Not found</h1><p>There is no page at <code>${escapeHtml(path)}</code>.</p><p><a href="/patron/requests">Back to my requests</a></p></main></body></html>`;
+}
 
 function notFoundPage(path: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found — Interlend</title></head><body><main><h1>Not found</h1><p>There is no staff page at <code>${escapeHtml(path)}</code>.</p><p><a href="/ui">Back to the dashboard</a></p></main></body></html>`;

@@ -13,12 +13,17 @@ import type { ConfigTransfer } from '../app/config-transfer.ts';
 import type { CirculationService } from '../app/circulation-service.ts';
 import type { IlliadExporter } from '../app/illiad-export.ts';
 import type { LendingService } from '../app/lending-service.ts';
+import type { NoticeService } from '../app/notice-service.ts';
 import type { PatronImport } from '../app/patron-import.ts';
+import type { PatronAuthService } from '../app/patron-auth.ts';
+import type { RequestServices } from '../app/request-services.ts';
 import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
 import type { StaffUsers } from '../app/staff-users.ts';
+import { InterlendError } from '../domain/errors.ts';
+import { NUL_MESSAGE, pathOfNul } from '../domain/nul.ts';
 import { requireTokens } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { createMetrics, instrument } from './metrics.ts';
@@ -30,10 +35,13 @@ import { availabilityRoutes } from './routes/availability.ts';
 import { doctorRoutes } from './routes/doctor.ts';
 import { lendingRoutes } from './routes/lending.ts';
 import { type NcipEndpoint, ncipRoutes } from './routes/ncip.ts';
+import { noticeRoutes } from './routes/notices.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { patronImportRoutes } from './routes/patron-import.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { userRoutes } from './routes/users.ts';
+import { patronPinRoutes } from './routes/patron-pins.ts';
+import { servicesRoutes } from './routes/services.ts';
 
 export interface ServerDeps {
   readonly config: ConfigService;
@@ -55,6 +63,8 @@ export interface ServerDeps {
   readonly doctor: DoctorService;
   /** Our holdings, published to peers' locate (issue 6, item 6). */
   readonly availability: AvailabilityService;
+  /** Notices to patrons: templates and what was sent (issue 9, item 5). */
+  readonly notices: NoticeService;
   /** This server's address as ILLiad reaches it (PUBLIC_URL), for the doctor's NCIP address; else the request's. */
   readonly publicUrl?: string | undefined;
   /** The NCIP responder (protocols/ncip), wired in main.ts. */
@@ -69,6 +79,12 @@ export interface ServerDeps {
   readonly metrics?: Registry;
   /** The staff web interface (src/ui), handed in by main.ts: the HTTP edge may not import another edge. */
   readonly ui?: FastifyPluginAsync;
+  /** The patron pages and the OpenURL intake (src/ui/patron), handed in by main.ts like the staff pages. */
+  readonly patronPages?: FastifyPluginAsync;
+  /** Which request services a user is offered (issue 9); without it there is no `GET /api/v1/services`. */
+  readonly services?: RequestServices;
+  /** Patrons' PINs; without it there is no `/api/v1/patrons/{id}/pin`. */
+  readonly patronAuth?: PatronAuthService;
 }
 
 /** JSON bodies of the API: configuration objects are small. */
@@ -100,6 +116,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
+  // Before any route, the staff pages included: a NUL anywhere in the address, the query or a parsed body is refused
+  // (domain/nul.ts says why), so a lookup or search holding one never reaches a database.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['address', request.params], ['query', request.query], ['body', request.body]] as const) {
+      const path = pathOfNul(value);
+      if (path !== undefined) throw new InterlendError('ILL_ERR_BAD_REQUEST', `the ${part}${path ? ` (${path})` : ''} ${NUL_MESSAGE}`);
+    }
+  });
 
   const metrics = deps.metrics ?? createMetrics();
   instrument(app, metrics);
@@ -136,9 +160,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     doctorRoutes(api, deps);
     availabilityRoutes(api, deps);
     circulationRoutes(api, deps);
+    noticeRoutes(api, deps);
+    if (deps.services) servicesRoutes(api, { services: deps.services, publicUrl: deps.publicUrl });
+    if (deps.patronAuth) patronPinRoutes(api, { patronAuth: deps.patronAuth });
   });
   await ncipRoutes(app, deps);
   await iso18626Routes(app, deps);
   if (deps.ui) await app.register(deps.ui);
+  if (deps.patronPages) await app.register(deps.patronPages);
   return app;
 }

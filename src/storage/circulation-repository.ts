@@ -43,6 +43,7 @@ const toHold = (r: HoldRow): Hold => ({
   item: r.item,
   patron: r.patron,
   pickupLibrary: r.pickup_library,
+  holdUntil: r.hold_until,
   status: r.status as HoldStatus,
   borrowingRequest: r.borrowing_request,
   createdAt: r.created_at,
@@ -53,6 +54,7 @@ const holdRow = (h: Hold): HoldRow => ({
   item: h.item,
   patron: h.patron,
   pickup_library: h.pickupLibrary,
+  hold_until: h.holdUntil,
   status: h.status,
   borrowing_request: h.borrowingRequest,
   created_at: h.createdAt,
@@ -162,7 +164,11 @@ export function circulationRepository(db: Kysely<Database>): CirculationReposito
       if (query.borrower) select = select.where('borrower', '=', query.borrower);
       if (query.item) select = select.where('item', '=', query.item);
       if (query.status) select = select.where('status', '=', query.status);
-      const rows = await select.selectAll().orderBy('checked_out_at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
+      if (query.dueFrom) select = select.where('due_date', '>=', query.dueFrom);
+      if (query.dueBefore) select = select.where('due_date', '<', query.dueBefore);
+      // A window of due dates (the reminder scan) is read in due-date order; lists show the latest loans first.
+      const ordered = query.dueFrom || query.dueBefore ? select.selectAll().orderBy('due_date').orderBy('id') : select.selectAll().orderBy('checked_out_at', 'desc').orderBy('id', 'desc');
+      const rows = await ordered.limit(query.limit).offset(query.offset).execute();
       const total = await select.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
       return { items: rows.map(toLoan), total: Number(total.count) };
     },

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { ConfigRepository, ListQuery, Page, Stored } from '../app/ports.ts';
+import type { ConfigRepository, ListQuery, Page, Stored, Unsaved } from '../app/ports.ts';
 import { type ConfigDocs, type ConfigKind, kindSpec } from '../domain/config/kinds.ts';
 import { type Patron, patronLookupKeys } from '../domain/config/patron.ts';
 import { CONFIG_TABLES } from './config-tables.ts';
@@ -39,9 +39,10 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(spec.ordered ? { position: row.position } : {}),
+    revision: Number(row.revision),
   });
 
-  const toRow = (object: Stored<Doc>): ConfigObjectRow => ({
+  const toRow = (object: Unsaved<Doc>): Omit<ConfigObjectRow, 'revision'> => ({
     id: object.id,
     code: spec.key(object.doc),
     search: table.search(object.doc).toLowerCase(),
@@ -52,7 +53,7 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
     ...table.columns(object.doc),
   });
 
-  async function writeDependents(object: Stored<Doc>): Promise<void> {
+  async function writeDependents(object: Unsaved<Doc>): Promise<void> {
     const key = spec.key(object.doc);
     const references = spec.references(object.doc);
     if (references.length) {
@@ -88,7 +89,7 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
   }
 
   /** Two writers can both pass the app's "is this key free?" check; the database's unique index decides. */
-  async function unique(work: () => Promise<unknown>, object: Stored<Doc>): Promise<void> {
+  async function unique(work: () => Promise<unknown>, object: Unsaved<Doc>): Promise<void> {
     try {
       await work();
     } catch (error) {
@@ -130,27 +131,45 @@ export function configRepository<K extends ConfigKind>(typedDb: Kysely<Database>
     },
     async insert(object) {
       await unique(async () => {
-        await db.insertInto(name).values(toRow(object)).execute();
+        await db.insertInto(name).values({ ...toRow(object), revision: 1 }).execute();
         await writeDependents(object);
       }, object);
       await bumpVersion();
     },
-    async update(object) {
-      const before = await db.selectFrom(name).select('code').where('id', '=', object.id).executeTakeFirstOrThrow();
-      await removeDependents(object.id, before.code);
+    async update(object, expectedRevision) {
+      // The key before the write, for its references (a rule's name may change); read at the revision expected, so
+      // it is the key the compare-and-set below finds, or the write does not happen.
+      const before = await db.selectFrom(name).select('code').where('id', '=', object.id).where('revision', '=', expectedRevision).executeTakeFirst();
+      if (!before) return undefined;
       const { id: _id, created_at: _created, ...changes } = toRow(object);
+      let revision: number | undefined;
       await unique(async () => {
-        await db.updateTable(name).set(changes).where('id', '=', object.id).execute();
+        // The compare-and-set: one statement, first of the write, so nothing is written when it finds another
+        // revision. On PostgreSQL a second writer waits here for the first one's row lock and then finds the row
+        // changed. The revision moves on only when the document does (writing the same document again keeps it).
+        const result = await db
+          .updateTable(name)
+          .set({ ...changes, revision: sql<number>`case when data = ${changes.data} then revision else revision + 1 end` })
+          .where('id', '=', object.id)
+          .where('revision', '=', expectedRevision)
+          .returning('revision')
+          .executeTakeFirst();
+        if (!result) return;
+        revision = Number(result.revision);
+        await removeDependents(object.id, before.code);
         await writeDependents(object);
       }, object);
-      await bumpVersion();
+      if (revision !== undefined) await bumpVersion();
+      return revision;
     },
-    async delete(id) {
-      const row = await db.selectFrom(name).select('code').where('id', '=', id).executeTakeFirst();
-      if (!row) return;
+    async delete(id, expectedRevision) {
+      const row = await db.selectFrom(name).select('code').where('id', '=', id).where('revision', '=', expectedRevision).executeTakeFirst();
+      if (!row) return false;
+      const result = await db.deleteFrom(name).where('id', '=', id).where('revision', '=', expectedRevision).executeTakeFirst();
+      if (Number(result.numDeletedRows) !== 1) return false;
       await removeDependents(id, row.code);
-      await db.deleteFrom(name).where('id', '=', id).execute();
       await bumpVersion();
+      return true;
     },
     async reorder(idsInOrder) {
       for (const [index, id] of idsInOrder.entries()) {

@@ -11,7 +11,9 @@ import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
 import { lendingRepository } from './lending-repository.ts';
 import { staffUserRepository } from './staff-user-repository.ts';
+import { noticeRepository, noticeTemplateRepository } from './notice-repository.ts';
 import { fromStorageJson, toStorageJson } from './json.ts';
+import { patronPinRepository, signInThrottleRepository } from './patron-sign-in-repository.ts';
 import type { ApiTokenRow, Database } from './schema.ts';
 
 const INSTITUTION_ID = 'institution';
@@ -95,16 +97,30 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     institution: {
       async get() {
         const row = await db.selectFrom('institution').selectAll().where('id', '=', INSTITUTION_ID).executeTakeFirst();
-        return row && { id: row.id, doc: fromStorageJson<Institution>(row.data), createdAt: row.updated_at, updatedAt: row.updated_at };
+        return row && { id: row.id, doc: fromStorageJson<Institution>(row.data), createdAt: row.updated_at, updatedAt: row.updated_at, revision: Number(row.revision) };
       },
-      async put(object) {
-        const values = { id: INSTITUTION_ID, data: toStorageJson(object.doc), updated_at: object.updatedAt };
-        await db
-          .insertInto('institution')
-          .values(values)
-          .onConflict((oc) => oc.column('id').doUpdateSet({ data: values.data, updated_at: values.updated_at }))
-          .execute();
+      async put(object, expectedRevision) {
+        const data = toStorageJson(object.doc);
+        // Created once (a second creator finds it there, by the primary key, and writes nothing), then changed by
+        // compare-and-set, as a configuration object's update (config-repository.ts).
+        const written =
+          expectedRevision === null
+            ? await db
+                .insertInto('institution')
+                .values({ id: INSTITUTION_ID, data, updated_at: object.updatedAt, revision: 1 })
+                .onConflict((oc) => oc.column('id').doNothing())
+                .returning('revision')
+                .executeTakeFirst()
+            : await db
+                .updateTable('institution')
+                .set({ data, updated_at: object.updatedAt, revision: sql<number>`case when data = ${data} then revision else revision + 1 end` })
+                .where('id', '=', INSTITUTION_ID)
+                .where('revision', '=', expectedRevision)
+                .returning('revision')
+                .executeTakeFirst();
+        if (!written) return undefined;
         await bumpConfigVersion(db);
+        return Number(written.revision);
       },
     },
     tokens: {
@@ -181,6 +197,10 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     lending: lendingRepository(db),
     circulation: circulationRepository(db),
     ncipMessages: ncipMessageRepository(db),
+    notices: noticeRepository(db),
+    noticeTemplates: noticeTemplateRepository(db),
+    patronPins: patronPinRepository(db),
+    signInThrottle: signInThrottleRepository(db),
     partnerAlerts: {
       async put(alert) {
         const values = { partner: alert.partner, message: alert.message, at: alert.at };

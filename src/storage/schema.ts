@@ -11,6 +11,8 @@ export interface ConfigObjectRow {
   position: number;
   created_at: string;
   updated_at: string;
+  /** Changes to the stored document, from 1 (0011): the version compared by an If-Match write. */
+  revision: number;
 }
 
 export interface LibraryRow extends ConfigObjectRow { is_pickup: number; is_resource_sharing: number }
@@ -41,6 +43,8 @@ export interface InstitutionRow {
   id: string;
   data: string;
   updated_at: string;
+  /** As ConfigObjectRow.revision (0011). */
+  revision: number;
 }
 
 export interface ApiTokenRow {
@@ -184,6 +188,8 @@ export interface HoldRow {
   item: string;
   patron: string;
   pickup_library: string;
+  /** NCIP PickupExpiryDate, when the lender sent one (0013). */
+  hold_until: string | null;
   status: string;
   borrowing_request: string | null;
   created_at: string;
@@ -219,6 +225,52 @@ export interface NcipMessageRow {
   response_body: string;
 }
 
+/** A notice template staff changed (0013); booleans 0/1. */
+export interface NoticeTemplateRow {
+  type: string;
+  enabled: number;
+  subject: string;
+  body: string;
+  days_before: number | null;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** One notice to a patron (0013; domain/notices/notice.ts). */
+export interface NoticeRow {
+  id: string;
+  key: string;
+  type: string;
+  status: string;
+  patron: string | null;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  message_id: string | null;
+  borrowing_request: string | null;
+  loan: string | null;
+  reason: string | null;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+/** A patron's PIN as a scrypt hash (0012), by the patron's stored id. */
+export interface PatronPinRow {
+  patron_id: string;
+  pin_hash: string;
+  updated_at: string;
+}
+
+/** Wrong PINs per key (0012): `id:<typed id>` or `address:<client address>`. */
+export interface SignInThrottleRow {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
 export interface Database {
   library: LibraryRow;
   location: LocationRow;
@@ -245,4 +297,8 @@ export interface Database {
   loan: LoanRow;
   ncip_message: NcipMessageRow;
   job: JobRow;
+  notice_template: NoticeTemplateRow;
+  notice: NoticeRow;
+  patron_pin: PatronPinRow;
+  sign_in_throttle: SignInThrottleRow;
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../app/token-service.ts';
-import { can, type Permission } from '../domain/access/roles.ts';
+import { can, isStaffRole, type Permission } from '../domain/access/roles.ts';
 import { InterlendError } from '../domain/errors.ts';
 import type { UiDeps } from './deps.ts';
 import type { Shell } from './layout.tsx';
@@ -26,8 +26,8 @@ declare module 'fastify' {
 export const SIGN_IN_PATH = '/ui/sign-in';
 const OPEN_PATHS = new Set([SIGN_IN_PATH]);
 
-/** A peer library's token is for its Interlend's locate, not for people. */
-export const mayUseStaffPages = (caller: Caller): boolean => caller.role !== 'peer';
+/** A peer library's token is for its Interlend's locate, a discovery token for the services API: not for people. */
+export const mayUseStaffPages = (caller: Caller): boolean => isStaffRole(caller.role);
 
 export const isHtmx = (request: FastifyRequest): boolean => request.headers['hx-request'] === 'true';
 export const isHttps = (request: FastifyRequest): boolean => request.protocol === 'https';

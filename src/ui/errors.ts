@@ -15,6 +15,7 @@ const STATUS: Partial<Record<ErrorCode, [number, string]>> = {
   ILL_ERR_VALIDATION: [422, 'That did not work'],
   ILL_ERR_INVALID_TRANSITION: [409, 'That did not work'],
   ILL_ERR_CONFLICT: [409, 'Changed meanwhile'],
+  ILL_ERR_STALE: [409, 'Changed meanwhile'],
   ILL_ERR_PAYLOAD_TOO_LARGE: [413, 'Too large'],
 };
 

@@ -10,6 +10,7 @@ import { installUiErrors } from './errors.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { doctorRoutes } from './routes/doctor.ts';
 import { lendingRoutes } from './routes/lending.ts';
+import { noticeRoutes } from './routes/notices.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { patronRoutes } from './routes/patrons.ts';
 import { placeRoutes } from './routes/places.ts';
@@ -60,5 +61,6 @@ export function staffInterface(deps: UiDeps): FastifyPluginAsync {
     partnerRoutes(app, deps);
     patronRoutes(app, deps);
     if (deps.staffUsers) userRoutes(app, { ...deps, staffUsers: deps.staffUsers });
+    noticeRoutes(app, deps);
   };
 }

@@ -36,6 +36,10 @@ describe('starting the server', () => {
       assert.equal(template.status, 'ACTIVE', 'the demo has gone live');
       const patrons = await json(await fetch(`http://127.0.0.1:${port}/api/v1/patrons`, { headers: { authorization: `Bearer ${token}` } }));
       assert.equal(patrons.total, 5);
+      // The patron pages: every demo patron signs in with the demo PIN.
+      const signIn = await fetch(`http://127.0.0.1:${port}/patron/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'identifier=100200300&pin=1234' });
+      assert.equal(signIn.status, 303);
+      assert.match(signIn.headers.get('set-cookie') ?? '', /^interlend_patron=/);
     } finally {
       await first.stop();
     }

@@ -22,6 +22,8 @@ import { connectPeer } from '../../src/protocols/iso18626/peer-client.ts';
 import { PeerRequester } from '../../src/app/peer-requester.ts';
 import { CirculationService } from '../../src/app/circulation-service.ts';
 import { NcipService } from '../../src/app/ncip-service.ts';
+import { NoticeService } from '../../src/app/notice-service.ts';
+import { smtpMailerFromEnv } from '../../src/protocols/smtp/mailer.ts';
 import { TokenService } from '../../src/app/token-service.ts';
 import { CONFIG_KINDS } from '../../src/domain/config/kinds.ts';
 import { buildServer } from '../../src/http/server.ts';
@@ -32,6 +34,7 @@ import { isoPartner, ncipPartner, seedPlaces } from '../support/fixtures.ts';
 
 const API_KEY = 'ILLIAD-KEY-7f3e9a1c55d04b2e';
 const SHARED_SECRET = 'PEER-SECRET-0c8b6d2a41f9';
+const SMTP_PASSWORD = 'SMTP-PASS-4d1e77b0c2a9';
 
 describe('secrets never leave the server', () => {
   let database: TestDatabase;
@@ -64,6 +67,7 @@ describe('secrets never leave the server', () => {
       illiad: new IlliadExporter({ ...deps, connect: connectIlliad }),
       circulation: new CirculationService({ ...deps, borrowing, ncip }),
       availability: new AvailabilityService(undefined),
+      notices: new NoticeService({ ...deps, mail: smtpMailerFromEnv({ SMTP_URL: `smtp://library:${SMTP_PASSWORD}@127.0.0.1:1`, NOTICE_FROM: 'ill@example.edu' }) }),
       doctor: new DoctorService({ storage, env: {}, illiad: new IlliadExporter({ ...deps, connect: connectIlliad }), connect: connectIlliad }),
       storage,
       ncip: createNcipResponder({ service: ncip, storage, clock: deps.clock, ids: deps.ids }),
@@ -108,6 +112,8 @@ describe('secrets never leave the server', () => {
       '/api/v1/config',
       '/api/v1/tokens',
       '/api/v1/me',
+      '/api/v1/notice-templates',
+      '/api/v1/notices',
       '/openapi.json',
       '/metrics',
       '/healthz',
@@ -118,6 +124,7 @@ describe('secrets never leave the server', () => {
       assert.ok(response.statusCode < 400 || url === '/api/v1/institution', `${url} answered ${response.statusCode}`);
       assert.ok(!response.body.includes(API_KEY), `${url} leaks the ILLiad API key`);
       assert.ok(!response.body.includes(SHARED_SECRET), `${url} leaks the peer's shared secret`);
+      assert.ok(!response.body.includes(SMTP_PASSWORD), `${url} leaks the SMTP password`);
       checked.push(url);
     }
     const json = await call('GET', '/api/v1/config');
@@ -140,6 +147,7 @@ describe('secrets never leave the server', () => {
     assert.ok(log.includes('/api/v1/partners'), 'requests were logged');
     assert.ok(!log.includes(API_KEY), 'the log holds the API key');
     assert.ok(!log.includes(SHARED_SECRET), 'the log holds the shared secret');
+    assert.ok(!log.includes(SMTP_PASSWORD), 'the log holds the SMTP password');
     assert.ok(!/Bearer il_/.test(log), 'the log holds a bearer token');
   });
 });

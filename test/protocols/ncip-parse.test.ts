@@ -55,6 +55,7 @@ test("ILLiad's AcceptItem (ISO-8859-1, default namespace, & → and) reads with 
     itemId: { agencyId: null, value: '123456-1OF1' },
     dateForReturn: '2026-12-31T23:59:00',
     pickupLocation: null,
+    pickupExpiryDate: null,
     title: 'Café and Crème: la cuisine française',
     author: 'Müller and Søn',
   });
@@ -174,6 +175,7 @@ test('empty and blank elements are null: AgencyId, values, RequestedActionType',
     itemId: null,
     dateForReturn: null,
     pickupLocation: null,
+    pickupExpiryDate: null,
     title: null,
     author: null,
   });
@@ -288,6 +290,7 @@ test('NCIP 1 shapes (UniqueAgencyId, UniqueUserId, UniqueItemId, UniqueRequestId
     itemId: { agencyId: 'VDX', value: 'VDX1234-1' },
     dateForReturn: '2027-01-15T00:00:00',
     pickupLocation: 'MAIN',
+    pickupExpiryDate: null,
     title: null,
     author: null,
   });
@@ -326,6 +329,15 @@ test('a response sent to us is refused as Unsupported Service, message-level', (
   assert.equal(outcome.problem.type, 'Unsupported Service');
   assert.equal(outcome.problem.element, 'NCIPMessage/CheckInItemResponse');
   assert.equal(outcome.service, null);
+});
+
+test('a 200,000-character service or response name is clipped to 100 wherever it would be echoed or logged', () => {
+  const long = `X${'x'.repeat(200_000)}`;
+  const unsupported = request(parseText(`<NCIPMessage><${long}/></NCIPMessage>`));
+  assert.ok(unsupported.service === 'Unsupported' && unsupported.name === `${long.slice(0, 100)}…`);
+  const response = parseText(`<NCIPMessage><${long}Response/><${long}/></NCIPMessage>`);
+  assert.ok(!response.ok && response.problem.type === 'Unsupported Service');
+  assert.ok(response.problem.detail.length < 300 && (response.problem.element ?? '').length < 200, response.problem.detail.slice(0, 300));
 });
 
 test('transactionNumberCandidates: the id, then without a prefix, then without the piece suffix too', () => {

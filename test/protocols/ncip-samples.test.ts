@@ -72,6 +72,7 @@ test('what the request samples say, read as their senders meant', () => {
     itemId: { agencyId: 'LEH', value: 'LEH-20191122954' },
     dateForReturn: null,
     pickupLocation: 'FAIRCHILD',
+    pickupExpiryDate: null,
     title: 'Friday TEST',
     author: 'Author',
   });

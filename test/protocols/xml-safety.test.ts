@@ -88,3 +88,12 @@ test('safeParseXml reports why, for callers other than NCIP', () => {
   assert.ok(ok.ok);
   assert.deepEqual([ok.root.name, ok.root.prefix, ok.root.namespace, ok.root.attributes['p:v']], ['root', 'p', 'urn:x', '1']);
 });
+
+test('NUL and the other characters XML does not allow are read as U+FFFD, noted, so no database or answer meets them', () => {
+  const parsed = parseNcipRequest(wrap('', '12\u000034\u000b\uFFFF'));
+  assert.ok(parsed.ok && parsed.request.service === 'CheckInItem');
+  assert.equal(parsed.request.itemId?.value, '12\uFFFD34\uFFFD\uFFFD');
+  assert.ok(parsed.notes.includes('3 characters XML does not allow (NUL, control characters, lone surrogates) read as U+FFFD'), parsed.notes.join('; '));
+  const clean = parseNcipRequest(wrap('', '1234'));
+  assert.ok(clean.ok && !clean.notes.some((note) => note.includes('U+FFFD')));
+});

@@ -39,7 +39,7 @@ for (const { dialect, skip } of DIALECTS) {
       const doc = { code: 'MAIN', name: 'Main Library', isResourceSharing: true, isPickup: false };
       await repos.config('libraries').insert({ id: 'lib-main', doc, createdAt: T0, updatedAt: T1 });
       const found = await repos.config('libraries').findByKey('MAIN');
-      assert.deepEqual(found, { id: 'lib-main', doc, createdAt: T0, updatedAt: T1 });
+      assert.deepEqual(found, { id: 'lib-main', doc, createdAt: T0, updatedAt: T1, revision: 1 });
       assert.strictEqual(found?.doc.isResourceSharing, true);
       assert.strictEqual(found?.doc.isPickup, false);
       assert.deepEqual(await repos.config('libraries').findById('lib-main'), found);
@@ -102,10 +102,10 @@ for (const { dialect, skip } of DIALECTS) {
       const stored = (await partners.findByKey('ILLiad'))!;
       const doc = stored.doc as Extract<Partner, { profileType: 'NCIP' }>;
       const moved = { ...doc, ncip: { ...doc.ncip, generalInformation: { ...doc.ncip.generalInformation, defaultLibraryOwner: 'SCIENCE' } } };
-      await partners.update({ ...stored, doc: moved, updatedAt: T1 });
+      assert.equal(await partners.update({ ...stored, doc: moved, updatedAt: T1 }, stored.revision), stored.revision + 1);
       assert.deepEqual(await repos.references.referrersOf('libraries', 'MAIN'), []);
       assert.equal((await repos.references.referrersOf('libraries', 'SCIENCE')).length, 1);
-      await partners.delete(stored.id);
+      assert.equal(await partners.delete(stored.id, stored.revision + 1), true);
       assert.deepEqual(await repos.references.referrersOf('libraries', 'SCIENCE'), []);
       assert.equal(await partners.findById(stored.id), undefined);
     });
@@ -126,7 +126,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(await repos.patronLookup.findPatronIdByKey('BARCODE', 'nope'), undefined);
       const byGroup = await repos.config('patrons').list({ limit: 5, offset: 0, filters: { userGroup: 'FACULTY' }, q: 'cwlee' });
       assert.equal(byGroup.total, 1);
-      await repos.config('patrons').delete('pat-1');
+      assert.equal(await repos.config('patrons').delete('pat-1', 1), true);
       assert.equal(await repos.patronLookup.findPatronIdByKey('EMAIL', 'cwlee@example.edu'), undefined);
     });
 
@@ -154,7 +154,7 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('the institution, settings and tokens', async () => {
-      await repos.institution.put({ id: 'institution', doc: { code: 'I', name: 'Inst', ncipAgencyId: 'I', isil: null, timeZone: 'UTC', defaultPickupLibrary: null }, createdAt: T0, updatedAt: T0 });
+      assert.equal(await repos.institution.put({ id: 'institution', doc: { code: 'I', name: 'Inst', ncipAgencyId: 'I', isil: null, timeZone: 'UTC', defaultPickupLibrary: null }, createdAt: T0, updatedAt: T0 }, null), 1);
       assert.equal((await repos.institution.get())?.doc.name, 'Inst');
       await repos.settings.put('mode', 'demo');
       await repos.settings.put('mode', 'live');

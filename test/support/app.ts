@@ -30,7 +30,16 @@ import { connectPeer } from '../../src/protocols/iso18626/peer-client.ts';
 import { isIsoPartner, PeerRequester } from '../../src/app/peer-requester.ts';
 import { CirculationService } from '../../src/app/circulation-service.ts';
 import { NcipService } from '../../src/app/ncip-service.ts';
+import { noticeJobs } from '../../src/app/notice-jobs.ts';
+import { NoticeService } from '../../src/app/notice-service.ts';
+import { smtpMailerFromEnv } from '../../src/protocols/smtp/mailer.ts';
 import type { Dialect } from '../../src/storage/database.ts';
+import { PatronAuthService } from '../../src/app/patron-auth.ts';
+import { PatronRequests } from '../../src/app/patron-requests.ts';
+import { RequestServices } from '../../src/app/request-services.ts';
+import { scryptHasher } from '../../src/app/secret-hashing.ts';
+import { patronPages } from '../../src/ui/patron/plugin.ts';
+import { patronAuthSettings } from '../../src/ui/patron/settings.ts';
 import { openStorage } from '../../src/storage/storage.ts';
 import { createTestDatabase } from './databases.ts';
 import { FakeClock, SequentialIds } from './fakes.ts';
@@ -45,6 +54,13 @@ export interface TestApp {
   readonly staffUsers: StaffUsers;
   readonly borrowing: BorrowingService;
   readonly lending: LendingService;
+  /** Notices to patrons: by SMTP when the env has SMTP_URL and NOTICE_FROM, else recorded as not sent. */
+  readonly notices: NoticeService;
+  readonly ncip: NcipService;
+  readonly circulation: CirculationService;
+  readonly patronAuth: PatronAuthService;
+  readonly patronRequests: PatronRequests;
+  readonly services: RequestServices;
   readonly clock: FakeClock;
   /** Scripted answers per partner code, taken in order (a missing answer: the partner stays silent). */
   readonly script: Map<string, (PartnerAnswer | undefined)[]>;
@@ -111,12 +127,14 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const circulation = new CirculationService({ ...deps, borrowing, ncip });
   // Lending always goes through the real ISO 18626 client: a test that does not listen never has a lending request.
   const lending = new LendingService({ ...deps, connect: connectPeer, resolveHost, ...(options.lendingHoldings ? { autoResponder: { holdings: holdingsSet(options.lendingHoldings) } } : {}) });
+  // A short timeout: tests point notices at a mail server that is down, and must not wait long for it.
+  const notices = new NoticeService({ ...deps, mail: smtpMailerFromEnv(env, { timeoutMs: 3000 }) });
   const worker = createWorker({
     storage,
     clock,
     workerId: 'test-worker',
     random: () => 0.5,
-    ...combineJobs(borrowingJobs(borrowing), lendingJobs(lending)),
+    ...combineJobs(borrowingJobs(borrowing), lendingJobs(lending), noticeJobs(notices)),
   });
   const tokenFor = {} as Record<Role, string>;
   for (const role of ROLES) {
@@ -125,7 +143,12 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
   const queues = new QueueService(deps);
   const doctor = new DoctorService({ storage, env, illiad, connect: connectIlliad });
   const demo = async () => options.demo ?? false;
-  const patronImport = new PatronImport({ config, storage });
+  // Real scrypt, with a cheaper cost than production's so that the many sign-ins of the tests stay quick.
+  const patronAuth = new PatronAuthService({ storage, clock, hasher: scryptHasher({ N: 2 ** 12, r: 8, p: 1 }), idType: patronAuthSettings(env).idType });
+  const availability = new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined);
+  const services = new RequestServices({ storage, clock, availability });
+  const patronRequests = new PatronRequests({ storage, clock, borrowing, services });
+  const patronImport = new PatronImport({ config, storage, patronAuth });
   const app = await buildServer({
     config,
     transfer,
@@ -139,14 +162,18 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     patronImport,
     circulation,
     doctor,
-    availability: new AvailabilityService(options.lendingHoldings ? holdingsSet(options.lendingHoldings) : undefined),
+    availability,
+    notices,
     storage,
     iso18626: createIso18626Responder({ peers, lending, onFault: (error) => faults.push(error) }),
     ncip: createNcipResponder({ service: ncip, storage, clock, ids: deps.ids, onFault: (error) => faults.push(error) }),
     ping: () => storage.ping(),
     about: { version: 'test', database: dialect, demo },
     ...(options.logger ? { logger: options.logger } : {}),
-    ui: staffInterface({ tokens, staffUsers, borrowing, lending, queues, config, doctor, illiad, patronImport, clock, demo }),
+    ui: staffInterface({ tokens, staffUsers, borrowing, lending, queues, config, doctor, illiad, patronImport, notices, clock, demo, patronAuth }),
+    services,
+    patronAuth,
+    patronPages: patronPages({ auth: patronAuthSettings(env), patronAuth, requests: patronRequests, clock, demo }),
   });
   return {
     app,
@@ -157,6 +184,12 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     staffUsers,
     borrowing,
     lending,
+    notices,
+    ncip,
+    circulation,
+    patronAuth,
+    patronRequests,
+    services,
     clock,
     script,
     sent,

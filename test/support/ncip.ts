@@ -2,15 +2,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { XsdSchema } from '../../src/protocols/xml/xsd.ts';
+import type { Dialect } from '../../src/storage/database.ts';
 import { createTestApp, type TestApp } from './app.ts';
 
 const EXAMPLE = readFileSync(new URL('../../examples/lender-of-last-resort.yaml', import.meta.url), 'utf8');
 const PATRONS = readFileSync(new URL('../../examples/demo-patrons.yaml', import.meta.url), 'utf8');
 
-/** A test app (SQLite) with the guide's configuration and the demo patrons. */
-export async function guideApp(): Promise<TestApp> {
+/** A test app (SQLite unless told) with the guide's configuration and the demo patrons. */
+export async function guideApp(dialect: Dialect = 'sqlite'): Promise<TestApp> {
   // The peers live on this machine (ports nobody listens on), so their messages pass the source-address check.
-  const app = await createTestApp('sqlite', { NORTH_PEER_URL: 'http://127.0.0.1:1/iso18626', SOUTH_PEER_URL: 'http://127.0.0.1:2/iso18626' });
+  const app = await createTestApp(dialect, { NORTH_PEER_URL: 'http://127.0.0.1:1/iso18626', SOUTH_PEER_URL: 'http://127.0.0.1:2/iso18626' });
   await app.transfer.importYaml(EXAMPLE);
   await app.transfer.importYaml(PATRONS);
   return app;

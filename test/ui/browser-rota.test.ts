@@ -2,7 +2,7 @@
  * The rota pages in a real browser (Debian's Chromium driven by playwright-core): a partners manager signs in, sets
  * the ILLiad rota template Active (the guide's go-live step), moves the ILLiad rule up with the keyboard, sees it is
  * no longer the final rule and the doctor objecting, clicks "Make final rule", and sees it final again — in place
- * (htmx), with the focus kept on the rule. Screenshots go to $UI_SCREENSHOTS, as in browser.test.ts; the same skip
+ * (htmx), with the focus kept on the rule; then renames the peers rule and deletes it, by the keyboard alone. Screenshots go to $UI_SCREENSHOTS, as in browser.test.ts; the same skip
  * and CI rules: without /usr/bin/chromium the test is skipped, saying so; with CI=true that is a failure.
  */
 import assert from 'node:assert/strict';
@@ -12,6 +12,8 @@ import { openPage, shot, signIn, skip, useBrowser } from './browser-support.ts';
 import { EXAMPLE, EXAMPLE_ENV } from './helpers.ts';
 
 const ILLIAD_RULE = 'ILLiad lender of last resort';
+const PEERS_RULE = 'Network peers first';
+const RENAMED = 'Peers before ILLiad';
 
 const suite = useBrowser(async () => {
   const app = await createTestApp('sqlite', { ...EXAMPLE_ENV });
@@ -19,7 +21,7 @@ const suite = useBrowser(async () => {
   return app;
 });
 
-test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up by keyboard and makes it final again', { skip, timeout: 60_000 }, async () => {
+test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up by keyboard and makes it final again, renames a rule and deletes it', { skip, timeout: 60_000 }, async () => {
   const { page, address, problems, done } = await openPage(suite);
   const app = suite.app();
 
@@ -83,6 +85,35 @@ test('a partners manager sets the ILLiad rota Active, moves the ILLiad rule up b
   assert.equal(await page.evaluate('document.activeElement?.id'), 'c1-operator', 'the focus stays on the operator after the redraw');
   await shot(page, '26-rota-rule-editor');
   assert.deepEqual((await app.config.get('rota-rules', ILLIAD_RULE)).doc.conditions.length, 1, 'nothing saved by the editor');
+
+  // Renamed by the keyboard: the name field, a new name, Enter (the form's default button saves, not the editor's).
+  await nav.getByRole('link', { name: 'Rota rules' }).click();
+  await page.getByRole('link', { name: PEERS_RULE }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: `Rule: ${PEERS_RULE}` }).waitFor();
+  const name = page.getByRole('textbox', { name: 'Name (required)' });
+  await name.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(RENAMED);
+  await page.keyboard.press('Enter');
+  await page.getByText('Saved.').waitFor({ timeout: 10_000 });
+  await page.getByRole('heading', { level: 1, name: `Rule: ${RENAMED}` }).waitFor();
+  assert.equal(await name.inputValue(), RENAMED);
+  assert.equal(await page.getByRole('group', { name: 'Condition 1' }).count(), 1, 'the conditions are as they were');
+  assert.match((await name.getAttribute('aria-describedby')) ?? '', /r-name-help/, 'the field says what renaming keeps');
+  const peers = (await app.config.list('rota-rules', { limit: 10, offset: 0, filters: {} })).items[0]!;
+  assert.deepEqual([peers.doc.name, peers.doc.conditions.length], [RENAMED, 1], 'saved under its new name, its conditions kept');
+  await shot(page, '27-rota-rule-renamed');
+
+  // Deleted by the keyboard: the rule's Delete button, Enter; the list says so and no longer has it.
+  await page.getByRole('button', { name: `Delete the rule “${RENAMED}”` }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Rota assignment rules' }).waitFor();
+  assert.equal(await page.getByRole('status').filter({ hasText: 'Deleted' }).textContent(), `Deleted the rule “${RENAMED}”.`);
+  assert.equal(await page.getByRole('link', { name: RENAMED }).count(), 0, 'gone from the list');
+  assert.ok(await illiadRow.locator('.badge.final').isVisible(), 'the ILLiad rule, now alone, is the final rule');
+  assert.deepEqual((await app.config.list('rota-rules', { limit: 10, offset: 0, filters: {} })).items.map((r) => r.doc.name), [ILLIAD_RULE]);
+  await shot(page, '28-rota-rule-deleted');
 
   assert.deepEqual(problems, [], 'no script errors and no CSP refusals in the console');
   await done();

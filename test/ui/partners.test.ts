@@ -257,6 +257,46 @@ describe('staff partner pages', () => {
     assert.deepEqual(await apiPartner('ILLiad'), before);
   });
 
+  test('a save from a page drawn before someone else saved the partner is refused, says when, and keeps what was typed', async () => {
+    const original = (await apiPartner('ILLiad')).ncip.generalInformation.loanPeriod;
+    const page = await manager.get(ILLIAD);
+    const form = formOf(page.body, ILLIAD);
+    assert.match(form._version ?? '', /^id\d+\.\d+$/, 'the form carries the version it was drawn from');
+    // Meanwhile someone else saves the partner (here through the API, as another person's page would).
+    app.clock.advance(5 * 60_000);
+    const other = await app.call('PATCH', '/api/v1/partners/ILLiad', { body: { ncip: { generalInformation: { loanPeriod: 60 } } } });
+    assert.equal(other.statusCode, 200, other.body);
+    const theirs = await apiPartner('ILLiad');
+
+    const typed = { ...form, 'ncip.generalInformation.loanPeriod': '21', 'ncip.exportToThirdParty.nvtgc': 'TYPED' };
+    const response = await manager.post(ILLIAD, typed);
+    assert.equal(response.statusCode, 409, response.body);
+    const at = theirs.updatedAt as string;
+    assert.match(
+      response.body,
+      new RegExp(`<div class="error stale" role="alert" id="stale" tabindex="-1" autofocus><p><span>Someone else saved this partner at </span><time datetime="${at}">${at.slice(0, 10)} ${at.slice(11, 19)} UTC</time><span> while you were editing; nothing was saved\\.</span></p>`),
+    );
+    assert.match(response.body, /<a href="\/ui\/partners\/ILLiad">See the current values \(reload the partner\)<\/a>/);
+    const formStart = response.body.indexOf(`<form method="post" action="${ILLIAD}"`);
+    assert.ok(formStart >= 0 && response.body.indexOf('id="stale"') > formStart, 'the notice is at the top of the form');
+    const kept = formOf(response.body, ILLIAD);
+    assert.equal(kept['ncip.generalInformation.loanPeriod'], '21', 'what was typed is kept');
+    assert.equal(kept['ncip.exportToThirdParty.nvtgc'], 'TYPED');
+    assert.equal(kept._version, form._version, 'and the version it was drawn from: saving it again is refused too');
+    assert.deepEqual(await apiPartner('ILLiad'), theirs, 'nothing was saved');
+    assert.equal((await manager.post(ILLIAD, kept)).statusCode, 409);
+    assert.deepEqual(await apiPartner('ILLiad'), theirs);
+
+    // Reloaded: their change is there, with the new version, and a save from it goes through.
+    const reloaded = formOf((await manager.get(ILLIAD)).body, ILLIAD);
+    assert.equal(reloaded['ncip.generalInformation.loanPeriod'], '60');
+    assert.notEqual(reloaded._version, form._version);
+    const saved = await manager.post(ILLIAD, { ...reloaded, 'ncip.generalInformation.loanPeriod': '21' });
+    assert.equal(saved.statusCode, 303, saved.body);
+    assert.equal((await apiPartner('ILLiad')).ncip.generalInformation.loanPeriod, 21);
+    await app.call('PATCH', '/api/v1/partners/ILLiad', { body: { ncip: { generalInformation: { loanPeriod: original } } } });
+  });
+
   test("the doctor's findings about the partner are at the top of its page, with a link to the doctor", async () => {
     let page = (await manager.get(ILLIAD)).body;
     const doctor = page.indexOf('<h2 id="doctor-findings">Doctor</h2>');

@@ -131,6 +131,31 @@ describe('patron pages', () => {
     assert.match(clash.body, /<p class="error" id="f-identifier_BARCODE-error">21234000000017 already belongs to patron 100200300<\/p>/);
   });
 
+  test('a save from a page drawn before someone else saved the patron is refused, says when, and keeps what was typed', async () => {
+    const page = await operator.get('/ui/patrons/100200301');
+    const version = /<input type="hidden" name="_version" value="([^"]+)"\/>/.exec(page.body)?.[1];
+    assert.ok(version, 'the edit form carries the version it was drawn from');
+    const original = (await app.call('GET', '/api/v1/patrons/100200301')).json().userGroup;
+    app.clock.advance(7 * 60_000);
+    const other = await app.call('PATCH', '/api/v1/patrons/100200301', { body: { userGroup: 'STAFF' } });
+    assert.equal(other.statusCode, 200, other.body);
+    const at = other.json().updatedAt as string;
+    const typed = { _version: version, firstName: 'Typed', lastName: 'Name', email: 'typed@example.edu', userGroup: 'FACULTY', status: 'ACTIVE' };
+    const refused = await operator.post('/ui/patrons/100200301', typed);
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.match(refused.body, new RegExp(`Someone else saved this patron at </span><time datetime="${at}">${at.slice(0, 10)} ${at.slice(11, 19)} UTC</time><span> while you were editing; nothing was saved\\.`));
+    assert.match(refused.body, /<a href="\/ui\/patrons\/100200301">See the current values \(reload the patron\)<\/a>/);
+    const form = refused.body.slice(refused.body.indexOf('<form class="card grid" method="post" action="/ui/patrons/100200301">'));
+    assert.ok(form.indexOf('id="stale"') > 0 && form.indexOf('id="stale"') < form.indexOf('name="firstName"'), 'at the top of the form');
+    assert.match(form, /name="firstName" type="text" value="Typed"/, 'what was typed is kept');
+    assert.match(form, /name="email" type="text" value="typed@example.edu"/);
+    assert.match(refused.body, /<dt>User group<\/dt><dd>STAFF<\/dd>/, "the page's facts show the patron as saved now");
+    assert.match(form, new RegExp(`name="_version" value="${version}"`));
+    const stored = (await app.call('GET', '/api/v1/patrons/100200301')).json();
+    assert.deepEqual([stored.firstName, stored.userGroup], [other.json().firstName, 'STAFF'], 'nothing was saved');
+    await app.call('PATCH', '/api/v1/patrons/100200301', { body: { userGroup: original } });
+  });
+
   test('read-only is refused every post; a post without the CSRF token is refused', async () => {
     const form = { firstName: 'X', lastName: 'Y', userGroup: 'FACULTY', status: 'ACTIVE' };
     assert.equal((await readOnly.post('/ui/patrons/100200301', form)).statusCode, 403);

@@ -227,6 +227,54 @@ describe('staff pages for the institution and its places', () => {
     assert.equal((await api('/api/v1/desks/SPARE')).status, 404);
   });
 
+  test('a save or a delete from a page drawn before someone else saved is refused, says when, and keeps what was typed', async () => {
+    const versionIn = (html: string) => /name="_version" value="([^"]+)"/.exec(html)?.[1];
+    // A place's form.
+    const form = await admin.get('/ui/places/item-policies/GENERAL');
+    const version = versionIn(form.body);
+    assert.ok(version, 'the form carries the version it was drawn from');
+    app.clock.advance(3 * 60_000);
+    await app.config.patch('item-policies', 'GENERAL', { name: 'Renamed by someone else' });
+    const changedAt = (await api('/api/v1/item-policies/GENERAL')).body.updatedAt as string;
+    const stale = await admin.post('/ui/places/item-policies/GENERAL', { _version: version!, name: 'Typed name', loanPeriodDays: '14' });
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.match(stale.body, new RegExp(`Someone else saved this item policy at </span><time datetime="${changedAt}">${changedAt.slice(0, 10)} ${changedAt.slice(11, 19)} UTC</time><span> while you were editing; nothing was saved\\.`));
+    assert.match(stale.body, /<a href="\/ui\/places\/item-policies\/GENERAL">See the current values \(reload the item policy\)<\/a>/);
+    assert.match(field(stale.body, 'name').control!, /value="Typed name"/, 'what was typed is kept');
+    assert.match(field(stale.body, 'loanPeriodDays').control!, /value="14"/);
+    assert.equal(versionIn(stale.body), version, 'with the version it was drawn from');
+    const stored = (await api('/api/v1/item-policies/GENERAL')).body;
+    assert.deepEqual([stored.name, stored.loanPeriodDays], ['Renamed by someone else', 21], 'nothing was saved');
+    const fresh = versionIn((await admin.get('/ui/places/item-policies/GENERAL')).body)!;
+    await follow(admin, await admin.post('/ui/places/item-policies/GENERAL', { _version: fresh, name: 'General loan', loanPeriodDays: '21' }));
+    assert.equal((await api('/api/v1/item-policies/GENERAL')).body.name, 'General loan', 'from the reloaded form it is saved');
+
+    // The institution's form.
+    const institutionVersion = versionIn((await admin.get('/ui/places/institution')).body)!;
+    await app.config.putInstitution({ ...INSTITUTION, name: 'Renamed institution', defaultPickupLibrary: 'MAIN' });
+    const institution = await admin.post('/ui/places/institution', { ...INSTITUTION, _version: institutionVersion, isil: 'US-TYPED', defaultPickupLibrary: 'MAIN' });
+    assert.equal(institution.statusCode, 409, institution.body);
+    assert.match(institution.body, /Someone else saved this institution at /);
+    assert.match(field(institution.body, 'isil').control!, /value="US-TYPED"/);
+    assert.equal((await api('/api/v1/institution')).body.name, 'Renamed institution');
+    await app.config.putInstitution({ ...INSTITUTION, defaultPickupLibrary: 'MAIN' });
+
+    // A Delete button of a list row: its version is the row's.
+    await follow(admin, await admin.post('/ui/places/desks/new', { code: 'SPARE2', name: 'Spare desk', library: 'SCIENCE' }));
+    const list = await admin.get('/ui/places');
+    const rowVersion = /action="\/ui\/places\/desks\/SPARE2\/delete"><input type="hidden" name="_csrf" value="[^"]*"\/><input type="hidden" name="_version" value="([^"]+)"/.exec(list.body)?.[1];
+    assert.ok(rowVersion, "the row's Delete carries its version");
+    await app.config.patch('desks', 'SPARE2', { name: 'Not so spare' });
+    const refused = await admin.post('/ui/places/desks/SPARE2/delete', { _version: rowVersion });
+    assert.equal(refused.statusCode, 409);
+    assert.match(section(refused.body, 'desks'), /<p class="error" role="alert">Not deleted: someone else saved circulation desk SPARE2 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC while you were looking; the list shows it as it is now\.<\/p>/);
+    assert.match(section(refused.body, 'desks'), /<td>Not so spare<\/td>/);
+    assert.equal((await api('/api/v1/desks/SPARE2')).status, 200, 'not deleted');
+    const current = /action="\/ui\/places\/desks\/SPARE2\/delete"><input type="hidden" name="_csrf" value="[^"]*"\/><input type="hidden" name="_version" value="([^"]+)"/.exec(refused.body)?.[1];
+    await follow(admin, await admin.post('/ui/places/desks/SPARE2/delete', { _version: current! }));
+    assert.equal((await api('/api/v1/desks/SPARE2')).status, 404);
+  });
+
   test('the operator and read-only see the lists without forms or buttons, and are refused (403) on every post', async () => {
     for (const who of [operator, readOnly]) {
       const page = await who.get('/ui/places');

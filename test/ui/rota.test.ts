@@ -159,6 +159,7 @@ describe('staff rota template and rule pages', () => {
     assert.doesNotMatch(page.body, /id="c2-value"/);
     // Edited: a row removed, stop here on, one template; the rest as it was.
     const saved = await postFields(`/ui/rota-rules/${rule.id}`, [
+      ['name', 'Faculty articles to peers'],
       ['enabled', 'on'],
       ['stopHere', 'on'],
       ['templates', 'PEERS'],
@@ -193,7 +194,7 @@ describe('staff rota template and rule pages', () => {
     assert.match(response.body, /The rule was not saved/);
     assert.deepEqual(await apiOrder(), before);
     // An edit with a missing template, likewise.
-    const noTemplate = await postFields(`/ui/rota-rules/${peersRule}`, [['enabled', 'on']]);
+    const noTemplate = await postFields(`/ui/rota-rules/${peersRule}`, [['name', PEERS_RULE], ['enabled', 'on']]);
     assert.equal(noTemplate.statusCode, 422);
     assert.match(noTemplate.body, /<p class="error" id="r-templates-error">must name at least one rota template<\/p>/);
     assert.deepEqual((await app.config.get('rota-rules', peersRule)).doc.templates, ['PEERS']);
@@ -338,6 +339,213 @@ describe('staff rota template and rule pages', () => {
     assert.deepEqual(await apiOrder(), [PEERS_RULE, ILLIAD_RULE]);
     assert.deepEqual((await app.config.get('rota-templates', 'ILLiad')).doc.members, ['ILLiad']);
     assert.deepEqual((await app.config.get('rota-rules', illiadRule)).doc.templates, ['ILLiad']);
+  });
+
+  /** The hidden version of the form posting to `action` (the first such form of the page). */
+  const versionOf = (html: string, action: string): string => {
+    const start = html.indexOf(`action="${action}"`);
+    assert.ok(start >= 0, `a form posting to ${action}`);
+    const form = html.slice(start, html.indexOf('</form>', start));
+    const found = /name="_version" value="([^"]+)"/.exec(form)?.[1];
+    assert.ok(found, `the form posting to ${action} carries a version`);
+    return found;
+  };
+  const readable = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+
+  test("a template's forms carry its version: a member change moves all of them on; a stale save or member button is refused", async () => {
+    const url = '/ui/rota-templates/PEERS';
+    const page = await manager.get(url);
+    const first = versionOf(page.body, url);
+    assert.equal(versionOf(page.body, `${url}/members`), first, 'the member buttons carry the same version');
+    assert.equal(versionOf(page.body, `${url}/delete`), first);
+
+    // The page's own member change: every version on the page is moved on, so its next save is not refused.
+    const moved = await manager.post(`${url}/members`, { _version: first, op: 'down', partner: 'NORTH' }, { htmx: true });
+    assert.equal(moved.statusCode, 200, moved.body);
+    const second = versionOf(moved.body, `${url}/members`);
+    assert.notEqual(second, first);
+    assert.ok(moved.body.includes(`<input type="hidden" name="_version" value="${second}" id="template-version" hx-swap-oob="true"/>`), moved.body);
+    assert.ok(moved.body.includes(`<input type="hidden" name="_version" value="${second}" id="template-delete-version" hx-swap-oob="true"/>`));
+    const back = await manager.post(`${url}/members`, { _version: second, op: 'up', partner: 'NORTH' }, { htmx: true });
+    const third = versionOf(back.body, `${url}/members`);
+    assert.deepEqual((await app.config.get('rota-templates', 'PEERS')).doc.members, ['NORTH', 'SOUTH']);
+    const saved = await manager.post(url, { _version: third, name: 'Network peers', type: 'ORDERED', status: 'ACTIVE' });
+    assert.equal(saved.statusCode, 303, saved.body);
+
+    // Someone else saves the template; this page's general information and member buttons are now stale.
+    const drawn = versionOf((await manager.get(url)).body, url);
+    app.clock.advance(2 * 60_000);
+    const theirs = await app.config.patch('rota-templates', 'PEERS', { name: 'Peers, renamed elsewhere' });
+    const stale = await manager.post(url, { _version: drawn, name: 'Typed peers', type: 'NON_ORDERED', status: 'ACTIVE' });
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.ok(
+      stale.body.includes(`Someone else saved this rota template at </span><time datetime="${theirs.updatedAt}">${readable(theirs.updatedAt)}</time><span> while you were editing; nothing was saved.`),
+    );
+    const general = stale.body.slice(stale.body.indexOf(`<form class="card grid rota-form" method="post" action="${url}">`));
+    assert.ok(general.indexOf('id="stale"') > 0 && general.indexOf('id="stale"') < general.indexOf('id="t-name"'), 'at the top of the form');
+    assert.match(general, /<input id="t-name" name="name" type="text" value="Typed peers"/, 'what was typed is kept');
+    assert.match(general, /<option value="NON_ORDERED" selected>/);
+    assert.equal(versionOf(stale.body, url), drawn, 'with the version it was drawn from');
+    assert.match(stale.body, /<a href="\/ui\/rota-templates\/PEERS">See the current values \(reload the rota template\)<\/a>/);
+    assert.equal((await app.config.get('rota-templates', 'PEERS')).doc.name, 'Peers, renamed elsewhere', 'nothing was saved');
+
+    const member = await manager.post(`${url}/members`, { _version: drawn, op: 'down', partner: 'NORTH' }, { htmx: true });
+    assert.equal(member.statusCode, 200);
+    assert.ok(member.body.startsWith('<section id="members"'));
+    assert.match(member.body, /Someone else saved this rota template at .*nothing was saved\./);
+    assert.doesNotMatch(member.body, /hx-swap-oob="true"/, 'the other forms keep their old version');
+    assert.equal(versionOf(member.body, `${url}/members`), drawn, 'and so do the member buttons, until the page is reloaded');
+    assert.deepEqual((await app.config.get('rota-templates', 'PEERS')).doc.members, ['NORTH', 'SOUTH'], 'not moved');
+    const plain = await manager.post(`${url}/members`, { _version: drawn, op: 'down', partner: 'NORTH' });
+    assert.equal(plain.statusCode, 409, 'without JavaScript: the page, drawn again as stored');
+    assert.match(plain.body, /The page now shows the rota template as it is\./);
+    assert.match(plain.body, /<input id="t-name" name="name" type="text" value="Peers, renamed elsewhere"/);
+    await app.config.patch('rota-templates', 'PEERS', { name: 'Network peers' });
+  });
+
+  test("a rule's form carries its version through the editor; a stale save keeps what was typed; a stale Disable is refused", async () => {
+    const url = `/ui/rota-rules/${peersRule}`;
+    const drawn = versionOf((await manager.get(url)).body, url);
+    app.clock.advance(2 * 60_000);
+    const theirs = await app.config.patch('rota-rules', peersRule, { stopHere: true });
+    const typed: [string, string][] = [
+      ['_version', drawn],
+      ['name', 'Typed rule name'],
+      ['enabled', 'on'],
+      ['templates', 'PEERS'],
+      ['conditions[0].parameter', 'USER_GROUP'],
+      ['conditions[0].operator', 'EQUALS'],
+      ['conditions[0].value', 'TYPED_GROUP'],
+    ];
+    // The editor without JavaScript: redrawn, not saved, still with the version the form was drawn from.
+    const redrawn = await postFields(url, [...typed, ['_editor', 'add']]);
+    assert.equal(redrawn.statusCode, 200);
+    assert.equal(versionOf(redrawn.body, url), drawn);
+    const stale = await postFields(url, typed);
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.ok(stale.body.includes(`Someone else saved this rule at </span><time datetime="${theirs.updatedAt}">${readable(theirs.updatedAt)}</time><span> while you were editing; nothing was saved.`));
+    const form = stale.body.slice(stale.body.indexOf(`<form class="card rule-form" method="post" action="${url}">`));
+    assert.ok(form.indexOf('id="stale"') > 0 && form.indexOf('id="stale"') < form.indexOf('id="r-name"'), 'at the top of the form');
+    assert.match(form, /<input id="r-name" name="name" type="text" value="Typed rule name"/);
+    assert.match(form, /<input id="c0-value" name="conditions\[0\].value" type="text" value="TYPED_GROUP"\/>/, 'the typed condition is kept');
+    assert.doesNotMatch(form, /id="r-stop"[^>]*checked/, 'and the box left unchecked');
+    assert.equal(versionOf(stale.body, url), drawn);
+    assert.match(stale.body, /<h1>Rule: Network peers first<\/h1>/, 'the heading names the rule as stored');
+    const stored = (await app.config.get('rota-rules', peersRule)).doc;
+    assert.deepEqual([stored.name, stored.stopHere, stored.conditions[0]?.parameter], [PEERS_RULE, true, 'REQUESTED_FORMAT'], 'nothing was saved');
+    await app.config.patch('rota-rules', peersRule, { stopHere: false });
+
+    // The list's Enable / Disable carry the row's version; a rule changed since is not switched.
+    const list = await manager.get('/ui/rota-rules');
+    const rowVersion = versionOf(list.body, `/ui/rota-rules/${illiadRule}/actions/disable`);
+    const other = await app.config.patch('rota-rules', illiadRule, { stopHere: true });
+    const refused = await manager.post(`/ui/rota-rules/${illiadRule}/actions/disable`, { _version: rowVersion }, { htmx: true });
+    assert.equal(refused.statusCode, 200);
+    assert.ok(
+      refused.body.includes(`Someone else saved the rule “${ILLIAD_RULE}” at ${readable(other.updatedAt)} while you were looking; nothing was changed. The list now shows the rules as they are.`),
+      refused.body,
+    );
+    assert.equal((await app.config.get('rota-rules', illiadRule)).doc.enabled, true, 'not disabled');
+    const fresh = versionOf(refused.body, `/ui/rota-rules/${illiadRule}/actions/disable`);
+    assert.notEqual(fresh, rowVersion, 'the list is drawn again with the versions as they are');
+    const disabled = await manager.post(`/ui/rota-rules/${illiadRule}/actions/disable`, { _version: fresh }, { htmx: true });
+    assert.match(disabled.body, /Disabled “ILLiad lender of last resort”\./);
+    await app.config.patch('rota-rules', illiadRule, { enabled: true, stopHere: false });
+  });
+
+  test('a rule is renamed on its page: the list and the trace of new requests use the new name; a name taken is refused at the field', async () => {
+    const url = `/ui/rota-rules/${peersRule}`;
+    const page = await manager.get(url);
+    assert.match(page.body, /<label for="r-name">Name \(required\)<\/label><input id="r-name" name="name" type="text" value="Network peers first" required aria-describedby="r-name-help"\/>/);
+    const fields = (name: string, version: string): [string, string][] => [
+      ['_version', version],
+      ['name', name],
+      ['enabled', 'on'],
+      ['templates', 'PEERS'],
+      ['conditions[0].parameter', 'REQUESTED_FORMAT'],
+      ['conditions[0].operator', 'IN_LIST'],
+      ['conditions[0].value', 'PHYSICAL'],
+      ['conditions[0].value', 'DIGITAL'],
+    ];
+    const taken = await postFields(url, fields(ILLIAD_RULE, versionOf(page.body, url)));
+    assert.equal(taken.statusCode, 422, taken.body);
+    assert.match(taken.body, /<input id="r-name" name="name" type="text" value="ILLiad lender of last resort" required aria-describedby="r-name-help r-name-error" aria-invalid="true"\/>/);
+    assert.match(taken.body, /<p class="error" id="r-name-error">another rota assignment rule is called ILLiad lender of last resort: choose another name<\/p>/);
+    assert.equal((await app.config.get('rota-rules', peersRule)).doc.name, PEERS_RULE, 'nothing saved');
+
+    const renamed = await postFields(url, fields('Peers before ILLiad', versionOf(page.body, url)));
+    assert.equal(renamed.statusCode, 303, renamed.body);
+    assert.equal(renamed.headers.location, `${url}?saved=1`, 'the same rule, by its id');
+    assert.match((await manager.get(`${url}?saved=1`)).body, /<h1>Rule: Peers before ILLiad<\/h1>/);
+    const list = await manager.get('/ui/rota-rules');
+    assert.match(rowOf(list.body, 'Peers before ILLiad'), /<td>1<\/td>/, 'in its place');
+    assert.ok(!list.body.includes(`>${PEERS_RULE}</a>`), 'the old name is gone from the list');
+    assert.deepEqual(await apiOrder(), ['Peers before ILLiad', ILLIAD_RULE]);
+
+    await app.config.create('patrons', { primaryId: 'RENAME-1', firstName: 'Rena', lastName: 'Me', email: 'rename@example.edu', userGroup: 'FACULTY' });
+    const request = await app.call('POST', '/api/v1/borrowing-requests', { body: { patron: 'RENAME-1', title: 'A renamed rule', requestedFormat: 'PHYSICAL', citationType: 'BOOK' } });
+    assert.equal(request.statusCode, 201, request.body);
+    const trace = request.json().ruleTrace.map((r: { rule: string; matched: boolean }) => `${r.rule}: ${r.matched}`);
+    assert.deepEqual(trace, ['Peers before ILLiad: true', `${ILLIAD_RULE}: true`], 'a new request is routed by the rule under its new name');
+    const detail = await manager.get(`/ui/requests/${request.json().id}`);
+    assert.match(detail.body, /Peers before ILLiad/, "the request's page shows it too");
+    await app.config.patch('rota-rules', peersRule, { name: PEERS_RULE });
+  });
+
+  test("a template's page offers Delete: refused in words while a rule uses it; an unused one is deleted, and a stale one is not", async () => {
+    const page = await manager.get('/ui/rota-templates/PEERS');
+    assert.match(page.body, /<h2 id="delete-heading" tabindex="-1">Delete this rota template<\/h2>/);
+    assert.match(page.body, /<button type="submit" class="secondary">Delete rota template PEERS<\/button>/);
+    const used = await manager.post('/ui/rota-templates/PEERS/delete', { _version: versionOf(page.body, '/ui/rota-templates/PEERS/delete') });
+    assert.equal(used.statusCode, 409);
+    assert.match(
+      used.body,
+      /<p class="error" role="alert" id="delete-refusal">Not deleted: rota template PEERS is still used by rota assignment rule Network peers first: change those first\.<\/p>/,
+    );
+    assert.match(used.body, /<h2 id="delete-heading" tabindex="-1" autofocus>/, 'the keyboard is taken to the refusal');
+    assert.match(used.body, /<button type="submit" class="secondary" aria-describedby="delete-refusal">/);
+    assert.ok(await app.config.get('rota-templates', 'PEERS'), 'still there');
+
+    await manager.post('/ui/rota-templates', { code: 'SPARE', name: 'Spare lenders' });
+    const spare = await manager.get('/ui/rota-templates/SPARE');
+    const deleted = await manager.post('/ui/rota-templates/SPARE/delete', { _version: versionOf(spare.body, '/ui/rota-templates/SPARE/delete') });
+    assert.equal(deleted.statusCode, 303, deleted.body);
+    assert.equal(deleted.headers.location, '/ui/rota-templates?deleted=SPARE');
+    const list = await manager.get(deleted.headers.location as string);
+    assert.match(list.body, /<p class="notice" role="status">Rota template SPARE was deleted\.<\/p>/);
+    assert.ok(!list.body.includes('>SPARE</a>'), 'gone from the list');
+    assert.equal((await app.call('GET', '/api/v1/rota-templates/SPARE')).statusCode, 404);
+
+    await manager.post('/ui/rota-templates', { code: 'SPARE2', name: 'Spare lenders' });
+    const drawn = versionOf((await manager.get('/ui/rota-templates/SPARE2')).body, '/ui/rota-templates/SPARE2/delete');
+    await app.config.patch('rota-templates', 'SPARE2', { members: ['NORTH'] });
+    const stale = await manager.post('/ui/rota-templates/SPARE2/delete', { _version: drawn });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Someone else saved this rota template at .* while you were editing; nothing was deleted\./);
+    assert.deepEqual((await app.config.get('rota-templates', 'SPARE2')).doc.members, ['NORTH'], 'not deleted');
+    await app.config.remove('rota-templates', 'SPARE2');
+  });
+
+  test("a rule's page offers Delete: the list no longer has it and says so; a stale one is not deleted", async () => {
+    const rule = await app.config.create('rota-rules', { name: 'Temporary rule', templates: ['PEERS'] }, { position: 1 });
+    const page = await manager.get(`/ui/rota-rules/${rule.id}`);
+    assert.match(page.body, /<h2 id="delete-heading">Delete this rule<\/h2>/);
+    assert.match(page.body, /<button type="submit" class="secondary">Delete the rule<span class="visually-hidden"> “Temporary rule”<\/span><\/button>/);
+    const drawn = versionOf(page.body, `/ui/rota-rules/${rule.id}/delete`);
+    await app.config.patch('rota-rules', rule.id, { enabled: false });
+    const stale = await manager.post(`/ui/rota-rules/${rule.id}/delete`, { _version: drawn });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Someone else saved this rule at .* while you were editing; nothing was deleted\./);
+    assert.doesNotMatch(stale.body, /id="r-enabled"[^>]*checked/, 'the page shows the rule as it is now');
+    assert.deepEqual(await apiOrder(), ['Temporary rule', PEERS_RULE, ILLIAD_RULE], 'not deleted');
+
+    const deleted = await manager.post(`/ui/rota-rules/${rule.id}/delete`, { _version: versionOf(stale.body, `/ui/rota-rules/${rule.id}/delete`) });
+    assert.equal(deleted.statusCode, 303, deleted.body);
+    const list = await manager.get(deleted.headers.location as string);
+    assert.match(list.body, /<p id="rules-status" class="live" role="status">Deleted the rule “Temporary rule”\.<\/p>/);
+    assert.ok(!list.body.includes('Temporary rule</a>'), 'gone from the list');
+    assert.match(rowOf(list.body, PEERS_RULE), /<td>1<\/td>/, 'the others move up');
+    assert.deepEqual(await apiOrder(), [PEERS_RULE, ILLIAD_RULE]);
   });
 
   test('an unknown template or rule is a page saying so', async () => {

@@ -56,6 +56,10 @@ test('a disabled rule drops its templates; rule order gives rota order; duplicat
   const outcome = evaluateRules(twice, attributes());
   assert.deepEqual(outcome.templates.map((t) => `${t.code}<${t.rule}`), ['PEERS<A', 'X<A', 'Y<B']);
   assert.deepEqual(outcome.trace[1]!.templates, ['Y']);
+  // One rule naming a template twice (nothing in the rule's schema forbids it) adds it once.
+  const doubled = evaluateRules([rule('C', { templates: ['PEERS', 'X', 'PEERS'] })], attributes());
+  assert.deepEqual(doubled.templates.map((t) => t.code), ['PEERS', 'X']);
+  assert.deepEqual(doubled.trace[0]!.templates, ['PEERS', 'X']);
 });
 
 test('every operator, including empty values', () => {

@@ -44,6 +44,8 @@ export interface Hold {
   /** Patron primary id. */
   readonly patron: string;
   readonly pickupLibrary: string;
+  /** The last day it is kept on the shelf, when the lender said (NCIP AcceptItem PickupExpiryDate); else null. */
+  readonly holdUntil: string | null;
   readonly status: HoldStatus;
   readonly borrowingRequest: string | null;
   readonly createdAt: string;

@@ -39,8 +39,13 @@ export interface KindSpec<K extends ConfigKind> {
   readonly singular: string;
   /** Key of the section in the configuration file. */
   readonly section: string;
-  /** The field that identifies the object (unique, immutable). */
+  /** The field that identifies the object (unique; immutable unless `renamable`). */
   readonly keyField: string;
+  /**
+   * Whether the key may change. Codes and primary ids may not: other objects and partners' messages name them. A
+   * rota assignment rule's name may: nothing names a rule (requests keep the rules they were routed by).
+   */
+  readonly renamable: boolean;
   readonly schema: z.ZodType<ConfigDocs[K], unknown>;
   key(doc: ConfigDocs[K]): string;
   /** Human name used in messages such as "used by rota template ILLiad Partner". */
@@ -81,7 +86,7 @@ function ruleReferences(rule: RotaRule): Reference[] {
   return [...templates, ...libraries];
 }
 
-const byCode = { key: (doc: { code: string }) => doc.code, title: (doc: { name: string }) => doc.name, keyField: 'code', ordered: false };
+const byCode = { key: (doc: { code: string }) => doc.code, title: (doc: { name: string }) => doc.name, keyField: 'code', renamable: false, ordered: false };
 
 export const KIND_SPECS: { readonly [K in ConfigKind]: KindSpec<K> } = {
   libraries: { ...byCode, kind: 'libraries', singular: 'library', section: 'libraries', schema: librarySchema, references: () => [] },
@@ -100,6 +105,7 @@ export const KIND_SPECS: { readonly [K in ConfigKind]: KindSpec<K> } = {
     singular: 'patron',
     section: 'patrons',
     keyField: 'primaryId',
+    renamable: false,
     ordered: false,
     schema: patronSchema,
     key: (p) => p.primaryId,
@@ -120,6 +126,7 @@ export const KIND_SPECS: { readonly [K in ConfigKind]: KindSpec<K> } = {
     singular: 'rota assignment rule',
     section: 'rotaRules',
     keyField: 'name',
+    renamable: true,
     ordered: true,
     schema: rotaRuleSchema,
     key: (r) => r.name,

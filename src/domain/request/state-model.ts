@@ -137,7 +137,8 @@ export const BORROWING_MODEL: StateModel<BorrowingStatus> = {
     { action: 'shipped-digitally', from: ['REQUEST_SENT_TO_PARTNER', 'WILL_SUPPLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'SHIPPED_DIGITALLY', by: ['partner'], description: 'the lender sent a copy' },
     { action: 'receive', from: ['SHIPPED_PHYSICALLY', 'EXPORTED_TO_THIRD_PARTY'], to: 'PHYSICALLY_RECEIVED_BY_LIBRARY', by: ['staff', 'partner'], tellsPartner: true, description: 'the item arrived and is on the hold shelf' },
     { action: 'loan', from: ['PHYSICALLY_RECEIVED_BY_LIBRARY'], to: 'LOANED_TO_PATRON', by: ['staff', 'partner'], description: 'the item is checked out to the patron (at our desk, or by a broker: NCIP CheckOutItem)' },
-    { action: 'renew', from: ['LOANED_TO_PATRON'], to: 'LOANED_TO_PATRON', by: ['staff'], tellsPartner: true, description: 'ask the lender for more time (its answer comes as a message)' },
+    // The patron may ask too (issue 9): their "ask for a renewal" on the patron pages, where the lender can be asked.
+    { action: 'renew', from: ['LOANED_TO_PATRON'], to: 'LOANED_TO_PATRON', by: ['staff', 'patron'], tellsPartner: true, description: 'ask the lender for more time (its answer comes as a message)' },
     // Messages that move nothing (ISO 18626 StatusRequest and Notification, issue 6 item 2): the lender answers, or reads.
     { action: 'ask-status', from: WITH_LENDER, to: 'SAME', by: ['staff'], tellsPartner: true, description: "ask the lender for the request's status (its answer comes as a message)" },
     { action: 'note-to-partner', from: WITH_LENDER, to: 'SAME', by: ['staff'], needsReason: true, tellsPartner: true, description: 'send the lender a note (the reason is the note)' },

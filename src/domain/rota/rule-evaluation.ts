@@ -89,9 +89,12 @@ export function evaluateRules(rules: readonly RotaRule[], attributes: RequestAtt
       trace.push({ rule: rule.name, position, matched: false, reason: describeFailure(failed), conditions: [], templates: [] });
       continue;
     }
-    const added = rule.templates.filter((code) => !seen.has(code));
-    for (const code of added) {
+    // Checked one at a time: a template a rule names twice keeps its first place too.
+    const added: string[] = [];
+    for (const code of rule.templates) {
+      if (seen.has(code)) continue;
       seen.add(code);
+      added.push(code);
       templates.push({ code, rule: rule.name });
     }
     const reason = rule.conditions.length ? 'all conditions hold' : 'no conditions: matches every request';

@@ -4,6 +4,8 @@
  * the new request and the effects (jobs) the app must enqueue in the same transaction.
  */
 import type { Partner } from '../config/partner.ts';
+import { noticeForTransition } from '../notices/triggers.ts';
+import type { NoticeType } from '../notices/templates.ts';
 import type { BorrowingRequest } from '../request/borrowing-request.ts';
 import { type Actor, BORROWING_MODEL, BORROWING_STATUS, type BorrowingStatus, findTransition } from '../request/state-model.ts';
 import type { RotaEntry, RotaEntryState } from './rota-building.ts';
@@ -12,7 +14,9 @@ export type Effect =
   | { readonly type: 'send'; readonly requestId: string; readonly entry: number; readonly key: string }
   | { readonly type: 'answer-timer'; readonly requestId: string; readonly entry: number; readonly at: string; readonly key: string }
   /** Tell the partner of rota entry `entry` what staff did (`action`), through its protocol if it has one. */
-  | { readonly type: 'tell-partner'; readonly requestId: string; readonly entry: number; readonly action: string; readonly note: string | null; readonly key: string };
+  | { readonly type: 'tell-partner'; readonly requestId: string; readonly entry: number; readonly action: string; readonly note: string | null; readonly key: string }
+  /** Tell the patron (a notice by e-mail, issue 9): `endedAs` is the status a request that cannot be filled ended in. */
+  | { readonly type: 'notice'; readonly requestId: string; readonly notice: NoticeType; readonly endedAs: BorrowingStatus | null; readonly key: string };
 
 export interface Step {
   readonly request: BorrowingRequest;
@@ -108,9 +112,17 @@ export function applyAction(request: BorrowingRequest, action: string, by: Actor
   } else {
     current = { ...current, status: transition.to, statusReason: action === 'export-failed' || action === 'send-failed' ? reason : null };
   }
-  // Only a partner that has (or had) the request is told; the rota entry is the one before any move.
-  if (transition.tellsPartner && by === 'staff' && request.current !== null && request.rota[request.current]?.state !== 'WAITING') {
+  // Only a partner that has (or had) the request is told; the rota entry is the one before any move. What the
+  // library's side does is told (staff, or the patron cancelling or asking for a renewal), not the partner's own moves.
+  if (transition.tellsPartner && (by === 'staff' || by === 'patron') && request.current !== null && request.rota[request.current]?.state !== 'WAITING') {
     effects = [...effects, { type: 'tell-partner', requestId: request.id, entry: request.current, action, note: reason, key: `${request.id}:tell:${request.current}:${action}:${request.version}` }];
   }
+  const notice = noticeForTransition({ action, by, from: request.status, to: current.status });
+  if (notice) effects = [...effects, { type: 'notice', requestId: request.id, notice: notice.type, endedAs: notice.endedAs, key: noticeKey(request.id, notice.type, request.version) }];
   return { ok: true, request: { ...current, updatedAt: ctx.now }, effects, from: request.status, to: current.status };
+}
+
+/** One notice per request, type and save: the key of its job and of its record. */
+export function noticeKey(requestId: string, type: NoticeType, version: number): string {
+  return `${requestId}:notice:${type}:${version}`;
 }

@@ -8,6 +8,7 @@ import type { TokenService } from '../../app/token-service.ts';
 import { toView } from '../../app/views.ts';
 import { ROLES } from '../../domain/access/roles.ts';
 import { institutionSchema } from '../../domain/config/institution.ts';
+import { ifMatchOf, withVersion, writeHeaders } from '../versions.ts';
 
 /** A configuration file may hold every patron; 20 MiB is some 50,000 of them. */
 export const CONFIG_BODY_LIMIT = 20 * 1024 * 1024;
@@ -27,11 +28,15 @@ function tokenView(token: ApiToken) {
 const tokenListQuery = z.object({ sessions: z.enum(['true', 'false']).optional().describe("true: also staff users' session tokens (password sign-ins), each marked with session") });
 
 export function adminRoutes(app: FastifyInstance, deps: { config: ConfigService; transfer: ConfigTransfer; tokens: TokenService }): void {
-  app.get('/api/v1/institution', { config: { permission: 'read-config' }, schema: { tags: ['institution'] } }, async () => toView(await deps.config.getInstitution()));
-  app.put('/api/v1/institution', { config: { permission: 'write-places' }, schema: { tags: ['institution'], body: institutionSchema } }, async (request) => {
+  app.get('/api/v1/institution', { config: { permission: 'read-config' }, schema: { tags: ['institution'], summary: 'The institution (its version is the ETag)' } }, async (_request, reply) => {
+    const institution = await deps.config.getInstitution();
+    return withVersion(reply, institution).send(toView(institution));
+  });
+  app.put('/api/v1/institution', { config: { permission: 'write-places' }, schema: { tags: ['institution'], headers: writeHeaders, body: institutionSchema } }, async (request, reply) => {
     const body = { ...(request.body as Record<string, unknown>) };
     for (const field of ['id', 'createdAt', 'updatedAt']) delete body[field];
-    return toView(await deps.config.putInstitution(body));
+    const saved = await deps.config.putInstitution(body, { ifMatch: ifMatchOf(request) });
+    return withVersion(reply, saved).send(toView(saved));
   });
 
   app.register(async (scope) => {

@@ -9,6 +9,7 @@ import { CONFIG_KINDS, type ConfigKind, kindSpec } from '../../domain/config/kin
 import { LIST_FILTERS } from '../../domain/config/list-filters.ts';
 import { validate } from '../../domain/config/validate.ts';
 import { invalid, problemError } from '../../domain/errors.ts';
+import { ifMatchOf, withVersion, writeHeaders } from '../versions.ts';
 
 const pagingSchema = z.object({
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`).default(50),
@@ -16,6 +17,7 @@ const pagingSchema = z.object({
   q: z.string().trim().min(1).optional(),
 });
 const refParams = z.object({ ref: z.string().describe('The id, or the code (primary id for patrons, name for rules)') });
+
 const positionSchema = z.strictObject({ position: z.number().int() });
 
 /** Fields the API shows that are not part of the object: a body copied from a GET may carry them. */
@@ -63,36 +65,47 @@ export function configObjectRoutes(app: FastifyInstance, config: ConfigService):
       return { items: page.items.map(toView), total: page.total, limit: query.limit, offset: query.offset };
     });
 
-    app.get(`${base}/:ref`, { config: { permission: read }, schema: { tags, summary: `Get one ${spec.singular}`, params: refParams } }, async (request) => {
+    app.get(`${base}/:ref`, { config: { permission: read }, schema: { tags, summary: `Get one ${spec.singular} (its version is the ETag)`, params: refParams } }, async (request, reply) => {
       const { ref } = request.params as { ref: string };
-      return toView(await config.get(kind, ref));
+      const object = await config.get(kind, ref);
+      return withVersion(reply, object).send(toView(object));
     });
 
     app.post(base, { config: { permission: write }, schema: { tags, summary: `Create a ${spec.singular}`, body: spec.schema } }, async (request, reply) => {
       const { body, position } = withoutViewFields(request.body);
       const created = await config.create(kind, body, position === undefined ? {} : { position });
-      return reply.status(201).send(toView(created));
+      return withVersion(reply, created).status(201).send(toView(created));
     });
 
-    app.put(`${base}/:ref`, { config: { permission: write }, schema: { tags, summary: `Replace a ${spec.singular}`, params: refParams, body: spec.schema } }, async (request) => {
-      const { ref } = request.params as { ref: string };
-      return toView(await config.replace(kind, ref, withoutViewFields(request.body).body));
-    });
-
-    app.patch(
+    app.put(
       `${base}/:ref`,
-      { config: { permission: write }, schema: { tags, summary: `Change some fields of a ${spec.singular} (JSON Merge Patch, RFC 7396)`, params: refParams } },
-      async (request) => {
+      { config: { permission: write }, schema: { tags, summary: `Replace a ${spec.singular}`, params: refParams, headers: writeHeaders, body: spec.schema } },
+      async (request, reply) => {
         const { ref } = request.params as { ref: string };
-        return toView(await config.patch(kind, ref, withoutViewFields(request.body).body));
+        const saved = await config.replace(kind, ref, withoutViewFields(request.body).body, { ifMatch: ifMatchOf(request) });
+        return withVersion(reply, saved).send(toView(saved));
       },
     );
 
-    app.delete(`${base}/:ref`, { config: { permission: write }, schema: { tags, summary: `Delete a ${spec.singular}`, params: refParams } }, async (request, reply) => {
-      const { ref } = request.params as { ref: string };
-      await config.remove(kind, ref);
-      return reply.status(204).send();
-    });
+    app.patch(
+      `${base}/:ref`,
+      { config: { permission: write }, schema: { tags, summary: `Change some fields of a ${spec.singular} (JSON Merge Patch, RFC 7396)`, params: refParams, headers: writeHeaders } },
+      async (request, reply) => {
+        const { ref } = request.params as { ref: string };
+        const saved = await config.patch(kind, ref, withoutViewFields(request.body).body, { ifMatch: ifMatchOf(request) });
+        return withVersion(reply, saved).send(toView(saved));
+      },
+    );
+
+    app.delete(
+      `${base}/:ref`,
+      { config: { permission: write }, schema: { tags, summary: `Delete a ${spec.singular}`, params: refParams, headers: writeHeaders } },
+      async (request, reply) => {
+        const { ref } = request.params as { ref: string };
+        await config.remove(kind, ref, { ifMatch: ifMatchOf(request) });
+        return reply.status(204).send();
+      },
+    );
   }
 
   const rules = { config: { permission: KIND_PERMISSIONS['rota-rules'].write }, schema: { tags: ['rota-rules'], params: refParams } } as const;

@@ -12,8 +12,11 @@ import type { FastifyInstance } from 'fastify';
  */
 export type NcipEndpoint = (body: Buffer, refusal?: string) => Promise<string>;
 
-/** What fastify will read at all; the NCIP edge answers anything above its own limit with a Problem. */
-export const NCIP_READ_LIMIT = 32 * 1024 * 1024;
+/**
+ * What fastify will read at all: the responder's own limit (1 MiB; ILLiad's messages are about 1 KB). A bigger body
+ * is refused while it arrives, never read into memory whole, and answered with a Problem like any other.
+ */
+export const NCIP_READ_LIMIT = 1024 * 1024;
 
 export async function ncipRoutes(app: FastifyInstance, deps: { ncip: NcipEndpoint }): Promise<void> {
   await app.register(async (scope) => {

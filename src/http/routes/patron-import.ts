@@ -30,7 +30,8 @@ export function patronImportRoutes(app: FastifyInstance, deps: { patronImport: P
         if (!body || typeof body !== 'object' || typeof body.csv !== 'string') {
           throw problemError('ILL_ERR_BAD_REQUEST', [{ path: '', message: 'send the CSV file as the body, with Content-Type: text/csv' }]);
         }
-        return dryRun === 'false' ? deps.patronImport.apply(body.csv) : deps.patronImport.preview(body.csv);
+        // The API takes a pin column: its answer never shows a cell back (the staff page does, so it refuses PINs).
+        return dryRun === 'false' ? deps.patronImport.apply(body.csv, { acceptPins: true }) : deps.patronImport.preview(body.csv, { acceptPins: true });
       },
     );
   });

@@ -47,6 +47,8 @@ export type NcipRequest =
       /** As sent: ILLiad sends `YYYY-MM-DDT23:59:00` with no zone. */
       dateForReturn: string | null;
       pickupLocation: string | null;
+      /** The last day the item waits for the patron on the hold shelf, as sent (2.02 AcceptItem PickupExpiryDate). */
+      pickupExpiryDate: string | null;
       title: string | null;
       author: string | null;
     }

@@ -25,6 +25,9 @@ function syntaxError(detail: string, where: { element?: string; value?: string }
   return { ok: false, problem: ncipProblem(null, 'Invalid Message Syntax Error', detail, where), service: null, header: null };
 }
 
+/** An element name as it may be echoed: at most 100 characters. */
+const clipName = (name: string): string => (name.length > 100 ? `${name.slice(0, 100)}…` : name);
+
 type Reader = (service: XmlValue, header: InitiationHeader, context: ReadContext) => NcipRequest;
 
 const READERS: Readonly<Record<NcipRequestService, Reader>> = {
@@ -37,6 +40,7 @@ const READERS: Readonly<Record<NcipRequestService, Reader>> = {
     itemId: readItemId(node, context),
     dateForReturn: childText(node, 'DateForReturn'),
     pickupLocation: childValue(node, 'PickupLocation', context),
+    pickupExpiryDate: childText(node, 'PickupExpiryDate'),
     ...readTitleAuthor(node),
   }),
   CheckInItem: (node, header, context) => ({
@@ -128,19 +132,21 @@ export function parseNcipRequest(body: Buffer, options: ParseOptions = {}): Pars
   if (!parsed.ok) return syntaxError(parsed.message);
   const { root } = parsed;
   if (root.name !== 'NCIPMessage') {
-    const name = root.name.length > 100 ? `${root.name.slice(0, 100)}…` : root.name;
+    const name = clipName(root.name);
     return syntaxError(`the root element is ${name}, not NCIPMessage`, { element: name });
   }
 
   const version = Object.entries(root.attributes).find(([name]) => name === 'version' || name.endsWith(':version'))?.[1]?.trim() || null;
   const notes = [...parsed.notes, ...rootNotes(root.namespace, root.attributes, version)];
   const names = elementNames(root.content);
-  const name = names[0];
-  if (name === undefined) return syntaxError('NCIPMessage contains no service element', { element: 'NCIPMessage' });
-  if (names.length > 1) notes.push(`elements after ${name} ignored: ${names.slice(1, 11).join(', ')}${names.length > 11 ? ', …' : ''}`);
+  const element = names[0];
+  if (element === undefined) return syntaxError('NCIPMessage contains no service element', { element: 'NCIPMessage' });
+  // The name goes into the answer (Problem detail and element) and the message log: a peer's 1 MB name is clipped.
+  const name = clipName(element);
+  if (names.length > 1) notes.push(`elements after ${name} ignored: ${names.slice(1, 11).map(clipName).join(', ')}${names.length > 11 ? ', …' : ''}`);
   if (typeof root.content === 'object' && !Array.isArray(root.content) && root.content[TEXT_KEY] !== undefined) notes.push('stray text in NCIPMessage ignored');
 
-  if (name === 'Problem' || name.endsWith('Response')) {
+  if (element === 'Problem' || element.endsWith('Response')) {
     const what = name === 'Problem' ? 'a message-level Problem' : `${name}, a response`;
     return {
       ok: false,
@@ -150,11 +156,11 @@ export function parseNcipRequest(body: Buffer, options: ParseOptions = {}): Pars
     };
   }
 
-  const service = child(root.content, name) ?? '';
+  const service = child(root.content, element) ?? '';
   const context: ReadContext = { v1: false };
   const { header, present } = readHeader(service, context);
   if (!present) notes.push('no InitiationHeader');
-  const request: NcipRequest = isRequestService(name) ? READERS[name](service, header, context) : { service: 'Unsupported', name, header };
+  const request: NcipRequest = isRequestService(element) ? READERS[element](service, header, context) : { service: 'Unsupported', name, header };
   if (context.v1 || version?.includes('v1_0')) notes.push('NCIP 1 element names read');
   return { ok: true, request, version, notes };
 }

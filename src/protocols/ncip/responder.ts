@@ -8,6 +8,7 @@ import type { IdCandidates, NcipCaller, NcipService } from '../../app/ncip-servi
 import type { Clock, IdSource, NcipMessageRecord, Storage } from '../../app/ports.ts';
 import { type ErrorCode, InterlendError } from '../../domain/errors.ts';
 import { decodeXml } from '../xml/decode.ts';
+import { xmlSafeChars } from '../xml/escape.ts';
 import { buildNcipResponse } from './build.ts';
 import { transactionNumberCandidates } from './ids.ts';
 import type { NcipId, NcipProblem, NcipRequest, NcipResponse, ResponseHeader } from './messages.ts';
@@ -95,6 +96,8 @@ export function createNcipResponder(deps: NcipResponderDeps): (body: Buffer, ref
           userId: request.userId?.value ?? null,
           dateForReturn: request.dateForReturn,
           pickupLocation: request.pickupLocation,
+          pickupExpiryDate: request.pickupExpiryDate,
+          requestedActionType: request.requestedActionType,
           title: request.title,
           author: request.author,
         });
@@ -205,7 +208,8 @@ export function createNcipResponder(deps: NcipResponderDeps): (body: Buffer, ref
       outcome: entry.problem ? 'problem' : 'success',
       problem: entry.problem?.type ?? null,
       durationMs: Math.round(performance.now() - entry.started),
-      requestBody: (decoded.ok ? decoded.text : entry.body.subarray(0, AUDIT_MAX_CHARS).toString('latin1')).slice(0, AUDIT_MAX_CHARS),
+      // As read (safe-parse.ts): a NUL in the body would make PostgreSQL refuse the log line.
+      requestBody: xmlSafeChars(decoded.ok ? decoded.text : entry.body.subarray(0, AUDIT_MAX_CHARS).toString('latin1')).slice(0, AUDIT_MAX_CHARS),
       responseBody: entry.xml.slice(0, AUDIT_MAX_CHARS),
     });
     // Written on the next turn of the event loop, with every line that arrived meanwhile: one statement (and

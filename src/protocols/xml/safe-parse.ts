@@ -3,7 +3,7 @@
  * resolution"; never fetch DTDs, XXE/SSRF) applied before any parser runs:
  *
  * 1. size (bytes, before decoding) — default 1 MiB;
- * 2. decoding by BOM / declaration (decode.ts);
+ * 2. decoding by BOM / declaration (decode.ts); characters XML does not allow become U+FFFD (noted);
  * 3. any `<!ENTITY` is refused (external entities: XXE; internal ones: billion laughs). A DOCTYPE with an internal
  *    subset is refused too; a bare one such as SHAREit's NCIP 1 `<!DOCTYPE NCIPMessage PUBLIC "…" "…">` is blanked
  *    out, noted, and never loaded;
@@ -15,7 +15,7 @@
  * The root's namespace is resolved from its start tag (the tree drops prefixes and `xmlns` declarations).
  */
 import { decodeXml } from './decode.ts';
-import { escapeBareAmpersands } from './escape.ts';
+import { escapeBareAmpersands, xmlSafeChars } from './escape.ts';
 import { readXml } from './reader.ts';
 import type { XmlValue } from './tree.ts';
 
@@ -77,6 +77,17 @@ export function safeParseXml(input: Uint8Array | string, options: SafeParseOptio
     text = decoded.text;
     encoding = decoded.encoding;
     notes.push(...decoded.notes);
+  }
+
+  // XML 1.0 §2.2 allows no NUL or other C0 control but TAB, LF and CR, no lone surrogate, no U+FFFE/U+FFFF. ILLiad
+  // copies titles from catalogue records, so such a character is read as U+FFFD (noted) rather than the message
+  // refused; it can then reach no database (PostgreSQL text cannot hold a NUL) and no answer of ours.
+  const safe = xmlSafeChars(text);
+  if (safe !== text) {
+    let count = 0;
+    for (let i = 0; i < safe.length; i++) if (safe.charCodeAt(i) === 0xfffd && text.charCodeAt(i) !== 0xfffd) count++;
+    notes.push(`${count} character${count === 1 ? '' : 's'} XML does not allow (NUL, control characters, lone surrogates) read as U+FFFD`);
+    text = safe;
   }
 
   if (/<!ENTITY/i.test(text)) return { ok: false, reason: 'entity-declaration', message: 'entity declarations (<!ENTITY) are not accepted' };

@@ -9,6 +9,9 @@ import * as m0007 from './0007-lending.ts';
 import * as m0008 from './0008-request-search.ts';
 import * as m0009 from './0009-staff-users.ts';
 import * as m0010 from './0010-request-lists.ts';
+import * as m0011 from './0011-config-revision.ts';
+import * as m0012 from './0012-patron-sign-in.ts';
+import * as m0013 from './0013-notices.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +25,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-request-search': m0008,
   '0009-staff-users': m0009,
   '0010-request-lists': m0010,
+  '0011-config-revision': m0011,
+  '0012-patron-sign-in': m0012,
+  '0013-notices': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

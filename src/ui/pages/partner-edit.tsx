@@ -1,5 +1,7 @@
 import type { Children } from '@kitajs/html';
+import { StaleNotice, VersionField } from '../components/stale.tsx';
 import { Layout, type Shell } from '../layout.tsx';
+import type { StaleView } from '../views/stale.ts';
 import type { PartnerDoctorView } from '../views/partner-doctor.ts';
 import { type FieldView, REMOVE_PREFIX, type SectionView } from '../views/partner-form.ts';
 
@@ -238,6 +240,10 @@ export interface PartnerPageProps {
   /** A secret was typed but the form was refused: it is not sent back into the page. */
   readonly secretDropped: boolean;
   readonly refused: boolean;
+  /** The version the form was drawn from (sent back with it). */
+  readonly version: string | undefined;
+  /** Someone else saved the partner first: nothing was saved, what was typed is kept. */
+  readonly stale?: StaleView | undefined;
 }
 
 export function PartnerPage(props: PartnerPageProps) {
@@ -262,7 +268,15 @@ export function PartnerPage(props: PartnerPageProps) {
       <DoctorFindings doctor={props.doctor} ncip={props.ncip} />
       {props.editable ? (
         <form method="post" action={props.action} class="partner-form">
+          {props.stale ? (
+            <StaleNotice view={props.stale}>
+              {props.secretDropped ? <p>A key or secret you typed is not shown again: type it again before saving.</p> : ''}
+            </StaleNotice>
+          ) : (
+            ''
+          )}
           <input type="hidden" name="_csrf" value={props.csrf} />
+          <VersionField version={props.version} />
           <Tabs sections={props.sections} editable={true} />
           <div class="submit">
             <button type="submit">Save the partner</button>

@@ -1,6 +1,8 @@
+import { StaleNotice, VersionField } from '../components/stale.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import type { PatronField } from '../views/patron-form.ts';
 import type { IdentityView } from '../views/patron-identity.ts';
+import type { StaleView } from '../views/stale.ts';
 
 export interface PatronDetailProps {
   readonly shell: Shell;
@@ -20,6 +22,62 @@ export interface PatronDetailProps {
   /** Partners exporting to ILLiad Using API, for the identity dry run. */
   readonly identityPartners: readonly { code: string; name: string }[];
   readonly identity?: IdentityView | { error: string } | undefined;
+  /** The version the edit form was drawn from (sent back with it). */
+  readonly version: string | undefined;
+  /** Someone else saved the patron first: nothing was saved, what was typed is kept. */
+  readonly stale?: StaleView | undefined;
+  /** The patron pages' PIN: whether one is set (never the PIN); absent when patrons do not sign in with PINs here. */
+  readonly pin?: { readonly set: boolean; readonly since: string | null; readonly error?: string | undefined; readonly done?: 'set' | 'removed' | undefined } | undefined;
+}
+
+/** The PIN for the patron pages: whether one is set, and a write-only field to set or replace it. */
+function PinSection({ pin, action, csrf, editable }: { pin: NonNullable<PatronDetailProps['pin']>; action: string; csrf: string; editable: boolean }) {
+  const describedBy = ['pin-help', pin.error ? 'pin-error' : ''].filter(Boolean).join(' ');
+  return (
+    <section aria-labelledby="pin-heading">
+      <h2 id="pin-heading">PIN for the patron pages</h2>
+      {pin.done ? (
+        <p class="notice" role="status">
+          {pin.done === 'set' ? 'The PIN was set.' : 'The PIN was removed.'}
+        </p>
+      ) : (
+        ''
+      )}
+      <p safe>{pin.set ? `A PIN is set${pin.since ? ` (since ${pin.since.slice(0, 10)})` : ''}. It is never shown.` : 'No PIN: the patron cannot sign in to the patron pages with a PIN.'}</p>
+      {editable ? (
+        <>
+          <form class="card" method="post" action={`${action}/pin`}>
+            <input type="hidden" name="_csrf" value={csrf} />
+            <div class={`field${pin.error ? ' invalid' : ''}`}>
+              <label for="f-pin">{pin.set ? 'New PIN' : 'PIN'}</label>
+              <input id="f-pin" name="pin" type="password" autocomplete="new-password" aria-describedby={describedBy} aria-invalid={pin.error ? 'true' : undefined} />
+              <p class="help" id="pin-help">
+                4 to 64 characters. Only a hash is kept; tell the patron the PIN, it cannot be shown again.
+              </p>
+              {pin.error ? (
+                <p class="error" id="pin-error" safe>
+                  {pin.error}
+                </p>
+              ) : (
+                ''
+              )}
+            </div>
+            <button type="submit">{pin.set ? 'Replace the PIN' : 'Set the PIN'}</button>
+          </form>
+          {pin.set ? (
+            <form method="post" action={`${action}/pin/remove`}>
+              <input type="hidden" name="_csrf" value={csrf} />
+              <button type="submit">Remove the PIN</button>
+            </form>
+          ) : (
+            ''
+          )}
+        </>
+      ) : (
+        ''
+      )}
+    </section>
+  );
 }
 
 export function PatronFieldInput({ field }: { field: PatronField }) {
@@ -214,12 +272,15 @@ export function PatronDetailPage(props: PatronDetailProps) {
           )}
           <IdentityResultView identity={props.identity} />
         </section>
+        {props.pin ? <PinSection pin={props.pin} action={action} csrf={csrf} editable={editable} /> : ''}
       </div>
       {editable ? (
         <>
           <h2>Edit</h2>
           <form class="card grid" method="post" action={action}>
+            {props.stale ? <StaleNotice view={props.stale} /> : ''}
             <input type="hidden" name="_csrf" value={csrf} />
+            <VersionField version={props.version} />
             <div class="field">
               <span class="label">Primary id (cannot change)</span>
               <span safe>{props.primaryId}</span>

@@ -1,5 +1,7 @@
+import { StaleNotice, VersionField } from '../components/stale.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import type { FieldView } from '../views/partner-form.ts';
+import type { StaleView } from '../views/stale.ts';
 import { INSTITUTION_PATH, newPlaceHref, type PlaceFormView, type PlaceListView, PLACES_PATH } from '../views/places.ts';
 import { NothingSaved, PartnerField } from './partner-edit.tsx';
 
@@ -92,6 +94,7 @@ function PlaceList({ list, mayWrite, csrf }: { list: PlaceListView; mayWrite: bo
                   <td class="buttons">
                     <form class="inline" method="post" action={`${row.href}/delete`}>
                       <input type="hidden" name="_csrf" value={csrf} />
+                      <VersionField version={row.version} />
                       <button type="submit" class="small secondary">
                         Delete<span class="visually-hidden" safe>{` ${spec.singular} ${row.code}`}</span>
                       </button>
@@ -164,6 +167,10 @@ export interface PlaceFormPageProps {
   readonly refused: boolean;
   readonly submit: string;
   readonly csrf: string;
+  /** The version the form was drawn from (none for a new object). */
+  readonly version: string | undefined;
+  /** Someone else saved it first: nothing was saved, what was typed is kept. */
+  readonly stale?: StaleView | undefined;
 }
 
 /** The form of the institution or of one place, new or existing: the fields of its kind and nothing else. */
@@ -179,7 +186,9 @@ export function PlaceFormPage(props: PlaceFormPageProps) {
       </p>
       {props.refused ? <NothingSaved problems={props.view.problems} /> : ''}
       <form class="card grid" method="post" action={props.action}>
+        {props.stale ? <StaleNotice view={props.stale} /> : ''}
         <input type="hidden" name="_csrf" value={props.csrf} />
+        <VersionField version={props.version} />
         {props.view.fields.map((field) => (
           <PartnerField field={field} />
         ))}

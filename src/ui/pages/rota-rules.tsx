@@ -1,3 +1,4 @@
+import { StaleNotice, VersionField } from '../components/stale.tsx';
 import { Layout, type Shell } from '../layout.tsx';
 import type { Option } from '../views/rota-templates.ts';
 import {
@@ -9,6 +10,7 @@ import {
   RULES_PATH,
   type RulesView,
 } from '../views/rota-rules.ts';
+import type { StaleView } from '../views/stale.ts';
 
 export const EDITOR_PATH = `${RULES_PATH}/conditions-editor`;
 
@@ -19,6 +21,7 @@ function RuleButton({ view, row, action, label, csrf }: { view: RulesView; row: 
   return (
     <form class="inline" method="post" action={url} hx-post={url} hx-target="#rules" hx-swap="outerHTML">
       <input type="hidden" name="_csrf" value={csrf} />
+      {action === 'enable' || action === 'disable' ? <VersionField version={row.version} /> : ''}
       <button type="submit" class={action === 'make-final' ? 'small secondary' : 'small'} {...autofocusIf(view.focus === `${action}:${row.id}`)}>
         <span safe>{label}</span>
         <span class="visually-hidden" safe>{` (${row.name})`}</span>
@@ -326,14 +329,53 @@ export function RotaRuleReadOnlyPage({ shell, row }: { shell: Shell; row: RuleRo
   );
 }
 
-export function RotaRulePage({ shell, view, action, isNew, saved, csrf }: { shell: Shell; view: RuleFormView; action: string; isNew: boolean; saved: boolean; csrf: string }) {
+/** The rule page's Delete: its own form, with the version the page was drawn from. */
+function DeleteRule({ action, name, version, csrf }: { action: string; name: string; version: string; csrf: string }) {
+  return (
+    <section aria-labelledby="delete-heading">
+      <h2 id="delete-heading">Delete this rule</h2>
+      <p class="muted">No request and no other object names a rule: requests already routed keep it in their rule trace.</p>
+      <form method="post" action={`${action}/delete`}>
+        <input type="hidden" name="_csrf" value={csrf} />
+        <VersionField version={version} />
+        <button type="submit" class="secondary">
+          Delete the rule<span class="visually-hidden" safe>{` “${name}”`}</span>
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function RotaRulePage({
+  shell,
+  view,
+  action,
+  heading,
+  name,
+  isNew,
+  saved,
+  csrf,
+  stale,
+}: {
+  shell: Shell;
+  view: RuleFormView;
+  action: string;
+  heading: string;
+  /** The rule's name as stored (the form may hold a new one). */
+  name: string;
+  isNew: boolean;
+  saved: boolean;
+  csrf: string;
+  /** Someone else saved (or changed) the rule first: nothing was saved, what was typed is kept. */
+  stale?: StaleView | undefined;
+}) {
   const { form, errors } = view;
   return (
     <Layout shell={shell}>
       <p>
         <a href={RULES_PATH}>All rules</a>
       </p>
-      <h1 safe>{isNew ? 'New rota assignment rule' : `Rule: ${form.name}`}</h1>
+      <h1 safe>{heading}</h1>
       {saved ? (
         <p class="saved" role="status">
           Saved.
@@ -358,22 +400,35 @@ export function RotaRulePage({ shell, view, action, isNew, saved, csrf }: { shel
         ''
       )}
       <form class="card rule-form" method="post" action={action}>
+        {/* The form's default button, first in it: Enter in a text field saves (the first submit button is the one
+            pressed), not the conditions editor's "Remove condition 1". Out of the tab order and the accessibility
+            tree: the visible Save below is the one to use. */}
+        <button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">
+          {isNew ? 'Create the rule' : 'Save'}
+        </button>
+        {stale ? <StaleNotice view={stale} /> : ''}
         <input type="hidden" name="_csrf" value={csrf} />
-          {isNew ? (
-            <div class={errors.fields.name ? 'field invalid' : 'field'}>
-              <label for="r-name">Name (required)</label>
-              <input id="r-name" name="name" type="text" value={form.name} required {...invalid('r-name', errors.fields.name)} />
-              <Described id="r-name" error={errors.fields.name} />
-            </div>
-          ) : (
-            <div class="field">
-              <span class="label">Name</span>
-              <span safe>{form.name}</span>
-              <input type="hidden" name="name" value={form.name} />
-              <span class="muted">The name identifies the rule and cannot change; make a new rule to rename it.</span>
-              <Described id="r-name" error={errors.fields.name} />
-            </div>
-          )}
+        {isNew ? '' : <VersionField version={form.version} />}
+          <div class={errors.fields.name ? 'field invalid' : 'field'}>
+            <label for="r-name">Name (required)</label>
+            <input
+              id="r-name"
+              name="name"
+              type="text"
+              value={form.name}
+              required
+              aria-describedby={[isNew ? '' : 'r-name-help', errors.fields.name ? 'r-name-error' : ''].filter(Boolean).join(' ') || undefined}
+              aria-invalid={errors.fields.name ? 'true' : undefined}
+            />
+            {isNew ? (
+              ''
+            ) : (
+              <p class="muted" id="r-name-help">
+                Renaming keeps the rule’s place and settings; no two rules may have the same name.
+              </p>
+            )}
+            <Described id="r-name" error={errors.fields.name} />
+          </div>
           <div class="field checks">
             <input id="r-enabled" name="enabled" type="checkbox" checked={form.enabled} />
             <label for="r-enabled">Enabled</label>
@@ -406,6 +461,7 @@ export function RotaRulePage({ shell, view, action, isNew, saved, csrf }: { shel
             <button type="submit">{isNew ? 'Create the rule' : 'Save'}</button>
           </div>
       </form>
+      {isNew ? '' : <DeleteRule action={action} name={name} version={form.version} csrf={csrf} />}
     </Layout>
   );
 }

@@ -1,4 +1,6 @@
+import { StaleNotice, VersionField } from '../components/stale.tsx';
 import { Layout, type Shell } from '../layout.tsx';
+import type { StaleView } from '../views/stale.ts';
 import {
   type FieldErrors,
   type MembersView,
@@ -58,11 +60,35 @@ export function FormField({ id, name, label, value, error, options, required }: 
   );
 }
 
-export function RotaTemplateListPage({ shell, rows, canWrite, form, errors, csrf }: { shell: Shell; rows: readonly TemplateRow[]; canWrite: boolean; form: TemplateFormValues; errors: FieldErrors; csrf: string }) {
+export function RotaTemplateListPage({
+  shell,
+  rows,
+  canWrite,
+  form,
+  errors,
+  csrf,
+  done,
+}: {
+  shell: Shell;
+  rows: readonly TemplateRow[];
+  canWrite: boolean;
+  form: TemplateFormValues;
+  errors: FieldErrors;
+  csrf: string;
+  /** What the last change did ("Rota template X was deleted."). */
+  done?: string | undefined;
+}) {
   return (
     <Layout shell={shell}>
       <h1>Rota templates</h1>
       <p class="muted">A rota template is a named list of partners; rota assignment rules pick templates for each new request.</p>
+      {done ? (
+        <p class="notice" role="status" safe>
+          {done}
+        </p>
+      ) : (
+        ''
+      )}
       {rows.length ? (
         <table>
           <caption class="visually-hidden">Rota templates</caption>
@@ -123,6 +149,7 @@ function MemberButton({ view, op, code, label, csrf }: { view: MembersView; op: 
   return (
     <form class="inline" method="post" action={action} hx-post={action} hx-target="#members" hx-swap="outerHTML">
       <input type="hidden" name="_csrf" value={csrf} />
+      <VersionField version={view.version} />
       <input type="hidden" name="op" value={op} />
       <input type="hidden" name="partner" value={code} />
       <button type="submit" class="small" {...focusOf(view, `${op}:${code}`)}>
@@ -150,6 +177,7 @@ export function MembersSection({ view, csrf }: { view: MembersView; csrf: string
       <h2 id="members-heading" tabindex="-1" {...(view.focus === 'heading' || (view.focus === 'add' && !view.candidates.length) ? { autofocus: true } : {})}>
         Template members
       </h2>
+      {view.stale ? <StaleNotice view={view.stale} /> : ''}
       {view.error ? (
         <p class="error" role="alert" safe>
           {view.error}
@@ -196,6 +224,7 @@ export function MembersSection({ view, csrf }: { view: MembersView; csrf: string
         view.candidates.length ? (
           <form class="filters" method="post" action={action} hx-post={action} hx-target="#members" hx-swap="outerHTML">
             <input type="hidden" name="_csrf" value={csrf} />
+            <VersionField version={view.version} />
             <input type="hidden" name="op" value="add" />
             <div>
               <label for="add-partner">Partner to add (at the end)</label>
@@ -219,6 +248,44 @@ export function MembersSection({ view, csrf }: { view: MembersView; csrf: string
   );
 }
 
+/**
+ * The template's version in the general-information form and the Delete form. A member change (htmx) moves it on:
+ * the answer replaces both out of band, so the page's own change does not make its other forms stale.
+ */
+export function TemplateVersions({ version, oob }: { version: string; oob?: boolean }) {
+  const swap = oob ? { 'hx-swap-oob': 'true' } : {};
+  return (
+    <>
+      <input type="hidden" name="_version" value={version} id="template-version" {...swap} />
+      <input type="hidden" name="_version" value={version} id="template-delete-version" {...swap} />
+    </>
+  );
+}
+
+function DeleteTemplate({ code, version, refusal, csrf }: { code: string; version: string; refusal: string | undefined; csrf: string }) {
+  return (
+    <section aria-labelledby="delete-heading">
+      <h2 id="delete-heading" tabindex="-1" {...(refusal ? { autofocus: true } : {})}>
+        Delete this rota template
+      </h2>
+      {refusal ? (
+        <p class="error" role="alert" id="delete-refusal" safe>
+          {refusal}
+        </p>
+      ) : (
+        <p class="muted">A template a rule still uses cannot be deleted: change those rules first.</p>
+      )}
+      <form method="post" action={`${templateHref(code)}/delete`}>
+        <input type="hidden" name="_csrf" value={csrf} />
+        <input type="hidden" name="_version" value={version} id="template-delete-version" />
+        <button type="submit" class="secondary" aria-describedby={refusal ? 'delete-refusal' : undefined} safe>
+          {`Delete rota template ${code}`}
+        </button>
+      </form>
+    </section>
+  );
+}
+
 export function RotaTemplatePage({
   shell,
   form,
@@ -227,6 +294,9 @@ export function RotaTemplatePage({
   canWrite,
   saved,
   csrf,
+  version,
+  stale,
+  deleteRefusal,
 }: {
   shell: Shell;
   form: TemplateFormValues;
@@ -235,6 +305,12 @@ export function RotaTemplatePage({
   canWrite: boolean;
   saved: boolean;
   csrf: string;
+  /** The version the general-information form (and the Delete form) was drawn from. */
+  version: string;
+  /** Someone else saved the template first: nothing was saved. */
+  stale?: StaleView | undefined;
+  /** Why the delete was refused (the rules that still use it). */
+  deleteRefusal?: string | undefined;
 }) {
   const type = TYPE_OPTIONS.find((o) => o.value === form.type)?.label ?? form.type;
   const status = STATUS_OPTIONS.find((o) => o.value === form.status)?.label ?? form.status;
@@ -257,7 +333,9 @@ export function RotaTemplatePage({
           <>
             <FormProblems errors={errors} what="rota template" />
             <form class="card grid rota-form" method="post" action={templateHref(form.code)}>
+              {stale ? <StaleNotice view={stale} /> : ''}
               <input type="hidden" name="_csrf" value={csrf} />
+              <input type="hidden" name="_version" value={version} id="template-version" />
               <div class="field">
                 <span class="label">Code</span>
                 <span safe>{form.code}</span>
@@ -286,6 +364,7 @@ export function RotaTemplatePage({
       </section>
       <MembersStatus message={members.message ?? ''} />
       <MembersSection view={members} csrf={csrf} />
+      {canWrite ? <DeleteTemplate code={form.code} version={version} refusal={deleteRefusal} csrf={csrf} /> : ''}
     </Layout>
   );
 }

@@ -1,5 +1,7 @@
 /** Partners: the list, a partner's page laid out as the guide's partner profile, the new-partner form. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { versionOf } from '../../app/config-service.ts';
+import type { Stored } from '../../app/ports.ts';
 import { plain } from '../../app/views.ts';
 import { can } from '../../domain/access/roles.ts';
 import type { Partner } from '../../domain/config/partner.ts';
@@ -23,6 +25,7 @@ import {
   type RefOptions,
 } from '../views/partner-form.ts';
 import { partnerHref, partnerRowOf } from '../views/partner-list.ts';
+import { fromVersion, isStale, postedVersion, staleView, type StaleView } from '../views/stale.ts';
 
 const LIST_PATH = '/ui/partners';
 const NEW_PATH = '/ui/partners/new';
@@ -82,11 +85,12 @@ export function partnerRoutes(app: FastifyInstance, deps: UiDeps): void {
 
   const partnerPage = async (
     request: FastifyRequest,
-    stored: Partner,
+    object: Stored<Partner>,
     values: Record<string, string> | undefined,
-    outcome: { problems?: Problem[]; saved?: boolean; secretDropped?: boolean } = {},
+    outcome: { problems?: Problem[]; saved?: boolean; secretDropped?: boolean; stale?: StaleView; version?: string | undefined } = {},
   ) => {
     const staff = request.staff!;
+    const stored = object.doc;
     const shown = plain(stored) as Record<string, unknown>;
     const sections = partnerSections(stored.profileType);
     const problems = outcome.problems ?? [];
@@ -108,6 +112,9 @@ export function partnerRoutes(app: FastifyInstance, deps: UiDeps): void {
       saved: outcome.saved ?? false,
       secretDropped: outcome.secretDropped ?? false,
       refused: outcome.problems !== undefined,
+      // After a stale save the form keeps the version it was drawn from: saving it again is refused too.
+      version: 'version' in outcome ? outcome.version : versionOf(object),
+      stale: outcome.stale,
     });
   };
 
@@ -116,7 +123,7 @@ export function partnerRoutes(app: FastifyInstance, deps: UiDeps): void {
     const { code } = request.params as { code: string };
     const query = request.query as Record<string, unknown>;
     const stored = await deps.config.get('partners', code);
-    return html(reply, await partnerPage(request, stored.doc, undefined, { saved: query.saved === '1' || query.created === '1' }));
+    return html(reply, await partnerPage(request, stored, undefined, { saved: query.saved === '1' || query.created === '1' }));
   });
 
   app.post('/ui/partners/:code', async (request, reply) => {
@@ -125,15 +132,22 @@ export function partnerRoutes(app: FastifyInstance, deps: UiDeps): void {
     const stored = await deps.config.get('partners', code);
     const sections = partnerSections(stored.doc.profileType);
     const fields = sections.flatMap((s) => s.fields);
-    const values = postedValues((request.body ?? {}) as Record<string, unknown>, fields);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values = postedValues(body, fields);
+    const version = postedVersion(body);
     try {
-      // ConfigService has no version to compare: the last save wins (see docs/ui.md).
-      await deps.config.replace('partners', stored.id, partnerInput(values, sections, plain(stored.doc) as Record<string, unknown>));
+      // Saved only if nobody saved the partner since the form was drawn (its version, as the API's If-Match).
+      await deps.config.replace('partners', stored.id, partnerInput(values, sections, plain(stored.doc) as Record<string, unknown>), fromVersion(version));
       return reply.redirect(`${partnerHref(stored.doc.code)}?saved=1`, 303);
     } catch (error) {
-      const problems = refusalProblems(error);
       const secretDropped = fields.some((f) => f.kind.type === 'secret' && values[f.path] !== '' && values[REMOVE_PREFIX + f.path] !== 'on');
-      return html(reply, await partnerPage(request, stored.doc, values, { problems, secretDropped }), 422);
+      if (isStale(error)) {
+        const current = await deps.config.get('partners', stored.id);
+        const stale = staleView('partner', current.updatedAt, partnerHref(current.doc.code));
+        return html(reply, await partnerPage(request, current, values, { secretDropped, stale, version }), 409);
+      }
+      const problems = refusalProblems(error);
+      return html(reply, await partnerPage(request, stored, values, { problems, secretDropped, version }), 422);
     }
   });
 }

@@ -9,6 +9,7 @@ import { can } from '../../domain/access/roles.ts';
 import { ACTIVE_STATUS, PATRON_IDENTIFIER_TYPE } from '../../domain/config/enums.ts';
 import type { Patron } from '../../domain/config/patron.ts';
 import { type ErrorCode, InterlendError, type Problem } from '../../domain/errors.ts';
+import { versionOf } from '../../app/config-service.ts';
 import type { Stored } from '../../app/ports.ts';
 import { html, isHtmx, requirePermission, shellFor } from '../context.ts';
 import type { UiDeps } from '../deps.ts';
@@ -18,6 +19,7 @@ import { PatronListPage } from '../pages/patron-list.tsx';
 import { patronFormFields, patronFormLevelProblems, patronFormValues, patronInput, postedPatronValues } from '../views/patron-form.ts';
 import { identityPartners, identityViewOf, type IdentityView } from '../views/patron-identity.ts';
 import { digestOf, importRowViews, importSummary, parseMultipart } from '../views/patron-import.ts';
+import { fromVersion, isStale, postedVersion, staleView, type StaleView } from '../views/stale.ts';
 import { PATRON_IMPORT_PATH, PATRON_PAGE_SIZE, PATRONS_PATH, patronHref, patronListQueryOf, patronListView } from '../views/patron-list.ts';
 
 const ALL = { limit: 500, offset: 0, filters: {} };
@@ -71,7 +73,17 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
   const patronPage = async (
     request: FastifyRequest,
     stored: Stored<Patron>,
-    options: { values?: Record<string, string>; problems?: Problem[]; identifierFields?: readonly string[]; saved?: boolean; identity?: IdentityView | { error: string } } = {},
+    options: {
+      values?: Record<string, string>;
+      problems?: Problem[];
+      identifierFields?: readonly string[];
+      saved?: boolean;
+      identity?: IdentityView | { error: string };
+      version?: string | undefined;
+      stale?: StaleView;
+      pinError?: string;
+      pinDone?: 'set' | 'removed';
+    } = {},
   ) => {
     const staff = request.staff!;
     const patron = stored.doc;
@@ -97,30 +109,72 @@ export function patronRoutes(app: FastifyInstance, deps: UiDeps): void {
       refused: options.problems !== undefined,
       identityPartners: (await exportingPartners()).map((p) => ({ code: p.code, name: p.name })),
       identity: options.identity,
+      // After a refusal the form keeps the version it was posted with: after a stale one, saving again is refused.
+      version: 'version' in options ? options.version : versionOf(stored),
+      stale: options.stale,
+      pin: deps.patronAuth ? { ...(await pinStatus(stored.doc.primaryId)), error: options.pinError, done: options.pinDone } : undefined,
     });
+  };
+  const pinStatus = async (primaryId: string) => {
+    const status = await deps.patronAuth!.pinStatus(primaryId);
+    return { set: status.set, since: status.updatedAt };
   };
 
   app.get('/ui/patrons/:primaryId', async (request, reply) => {
     requirePermission(request, 'read-patrons');
     const { primaryId } = request.params as { primaryId: string };
     const stored = await deps.config.get('patrons', primaryId);
-    return html(reply, await patronPage(request, stored, { saved: (request.query as Record<string, unknown>).saved === '1' }));
+    const query = request.query as Record<string, unknown>;
+    const pinDone = query.pin === 'set' || query.pin === 'removed' ? query.pin : undefined;
+    return html(reply, await patronPage(request, stored, { saved: query.saved === '1', ...(pinDone ? { pinDone } : {}) }));
   });
 
   app.post('/ui/patrons/:primaryId', async (request, reply) => {
     requirePermission(request, 'write-patrons');
     const { primaryId } = request.params as { primaryId: string };
     const stored = await deps.config.get('patrons', primaryId);
-    const values = postedPatronValues((request.body ?? {}) as Record<string, unknown>);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values = postedPatronValues(body);
+    const version = postedVersion(body);
     const { input, identifierFields } = patronInput(stored.doc.primaryId, values);
     try {
-      // ConfigService has no version to compare: the last save wins (docs/ui.md).
-      await deps.config.replace('patrons', stored.id, input);
+      // Saved only if nobody saved the patron since the form was drawn (its version, as the API's If-Match).
+      await deps.config.replace('patrons', stored.id, input, fromVersion(version));
       return reply.redirect(`${patronHref(stored.doc.primaryId)}?saved=1`, 303);
     } catch (error) {
+      if (isStale(error)) {
+        // The page's facts show the patron as saved now; the form keeps what was typed.
+        const current = await deps.config.get('patrons', stored.id);
+        const stale = staleView('patron', current.updatedAt, patronHref(current.doc.primaryId));
+        return html(reply, await patronPage(request, current, { values, version, stale }), 409);
+      }
       const problems = problemsOf(error, FORM_REFUSALS);
-      return html(reply, await patronPage(request, stored, { values, problems, identifierFields }), 422);
+      return html(reply, await patronPage(request, stored, { values, problems, identifierFields, version }), 422);
     }
+  });
+
+  // The patron pages' PIN: set or replaced (the field is write-only), removed. Only its hash is kept (PatronAuthService).
+  app.post('/ui/patrons/:primaryId/pin', async (request, reply) => {
+    requirePermission(request, 'write-patrons');
+    const { primaryId } = request.params as { primaryId: string };
+    const stored = await deps.config.get('patrons', primaryId);
+    if (!deps.patronAuth) throw new InterlendError('ILL_ERR_NOT_FOUND', 'PINs are not managed here');
+    try {
+      await deps.patronAuth.setPin(stored.doc.primaryId, (request.body as Record<string, unknown> | undefined)?.pin);
+    } catch (error) {
+      const problems = problemsOf(error, FORM_REFUSALS);
+      return html(reply, await patronPage(request, stored, { pinError: problems.map((p) => p.message).join('; ') }), 422);
+    }
+    return reply.redirect(`${patronHref(stored.doc.primaryId)}?pin=set`, 303);
+  });
+
+  app.post('/ui/patrons/:primaryId/pin/remove', async (request, reply) => {
+    requirePermission(request, 'write-patrons');
+    const { primaryId } = request.params as { primaryId: string };
+    const stored = await deps.config.get('patrons', primaryId);
+    if (!deps.patronAuth) throw new InterlendError('ILL_ERR_NOT_FOUND', 'PINs are not managed here');
+    await deps.patronAuth.removePin(stored.doc.primaryId);
+    return reply.redirect(`${patronHref(stored.doc.primaryId)}?pin=removed`, 303);
   });
 
   // The dry run only reads (GET, as GET /api/v1/partners/{code}/identity): every role that may read patrons.

@@ -4,6 +4,7 @@
  * same ConfigService calls as PUT /api/v1/institution and /api/v1/{libraries,locations,desks,item-policies}.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { versionOf } from '../../app/config-service.ts';
 import type { Stored } from '../../app/ports.ts';
 import { can } from '../../domain/access/roles.ts';
 import type { Institution } from '../../domain/config/institution.ts';
@@ -31,6 +32,7 @@ import {
   refOptionsOf,
   refusalSentence,
 } from '../views/places.ts';
+import { fromVersion, isStale, postedVersion, readableTime, staleView, type StaleView } from '../views/stale.ts';
 import { allOf, refusalProblems } from './rota-templates.ts';
 
 type Places = Record<PlaceKind, Stored<PlaceDoc>[]>;
@@ -65,11 +67,11 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
     }
   };
 
-  const placesPage = async (request: FastifyRequest, outcome: { done?: string | undefined; refused?: { kind: PlaceKind; message: string } }) => {
+  const placesPage = async (request: FastifyRequest, outcome: { done?: string | undefined; refused?: { kind: PlaceKind; sentence: string } }) => {
     const staff = request.staff!;
     const [places, institution] = await Promise.all([loadPlaces(), institutionOrNone()]);
     const refs = refOptionsOf(places);
-    const lists = PLACE_KINDS.map((spec) => placeListView(spec, places[spec.kind], refs, outcome.refused?.kind === spec.kind ? refusalSentence(outcome.refused.message) : undefined));
+    const lists = PLACE_KINDS.map((spec) => placeListView(spec, places[spec.kind], refs, outcome.refused?.kind === spec.kind ? outcome.refused.sentence : undefined));
     return PlacesPage({
       shell: await shellFor(deps, request, 'Libraries and places', PLACES_PATH),
       institution: institutionView(institution, refs),
@@ -83,7 +85,7 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
   const formPage = async (
     request: FastifyRequest,
     page: { title: string; about: string; anchor: string; action: string; submit: string },
-    form: { fields: readonly FieldSpec[]; stored: object | undefined; typed: Record<string, string> | undefined; problems?: Problem[] },
+    form: { fields: readonly FieldSpec[]; stored: object | undefined; typed: Record<string, string> | undefined; problems?: Problem[]; version: string | undefined; stale?: StaleView },
   ) => {
     const refs = refOptionsOf(await loadPlaces());
     return PlaceFormPage({
@@ -96,6 +98,8 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
       refused: form.problems !== undefined,
       submit: page.submit,
       csrf: request.staff!.csrf,
+      version: form.version,
+      stale: form.stale,
     });
   };
 
@@ -104,11 +108,18 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
     return html(reply, await placesPage(request, { done: doneMessage(request.query as Record<string, unknown>) }));
   });
 
-  const institutionForm = (stored: Stored<Institution> | undefined, typed: Record<string, string> | undefined, problems?: Problem[]) => ({
+  const institutionForm = (
+    stored: Stored<Institution> | undefined,
+    typed: Record<string, string> | undefined,
+    outcome: { problems?: Problem[]; version?: string | undefined; stale?: StaleView } = {},
+  ) => ({
     fields: INSTITUTION_FIELDS,
     stored: stored?.doc,
     typed: typed ?? (stored ? undefined : NEW_INSTITUTION_VALUES),
-    ...(problems ? { problems } : {}),
+    // The version the form was drawn from; after a refusal, the one it was posted with.
+    version: 'version' in outcome ? outcome.version : stored && versionOf(stored),
+    ...(outcome.problems ? { problems: outcome.problems } : {}),
+    ...(outcome.stale ? { stale: outcome.stale } : {}),
   });
   const institutionPage = (stored: Stored<Institution> | undefined) => ({
     title: stored ? 'Institution' : 'Set up the institution',
@@ -128,13 +139,19 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
     requirePermission(request, 'write-places');
     const stored = await institutionOrNone();
     const values = postedValues(body(request), INSTITUTION_FIELDS);
+    const version = postedVersion(body(request));
     try {
-      const saved = await deps.config.putInstitution(placeInput(values, INSTITUTION_FIELDS, undefined));
+      const saved = await deps.config.putInstitution(placeInput(values, INSTITUTION_FIELDS, undefined), fromVersion(version));
       return reply.redirect(doneHref(stored ? 'saved' : 'created', 'institution', saved.doc.code), 303);
     } catch (error) {
+      if (isStale(error)) {
+        const current = await institutionOrNone();
+        const stale = current && staleView('institution', current.updatedAt, INSTITUTION_PATH);
+        return html(reply, await formPage(request, institutionPage(current), institutionForm(current, values, { version, ...(stale ? { stale } : {}) })), 409);
+      }
       const problems = refusalProblems(error);
       if (!problems) throw error;
-      return html(reply, await formPage(request, institutionPage(stored), institutionForm(stored, values, problems)), 422);
+      return html(reply, await formPage(request, institutionPage(stored), institutionForm(stored, values, { problems, version })), 422);
     }
   });
 
@@ -149,7 +166,7 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
   app.get(`${PLACES_PATH}/:kind/new`, async (request, reply) => {
     requirePermission(request, 'write-places');
     const spec = kindOf(request);
-    return html(reply, await formPage(request, placePage(spec, undefined), { fields: placeFormFields(spec, false), stored: undefined, typed: undefined }));
+    return html(reply, await formPage(request, placePage(spec, undefined), { fields: placeFormFields(spec, false), stored: undefined, typed: undefined, version: undefined }));
   });
 
   app.post(`${PLACES_PATH}/:kind/new`, async (request, reply) => {
@@ -163,7 +180,7 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
     } catch (error) {
       const problems = refusalProblems(error);
       if (!problems) throw error;
-      return html(reply, await formPage(request, placePage(spec, undefined), { fields, stored: undefined, typed: values, problems }), 422);
+      return html(reply, await formPage(request, placePage(spec, undefined), { fields, stored: undefined, typed: values, problems, version: undefined }), 422);
     }
   });
 
@@ -171,7 +188,7 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
     requirePermission(request, 'write-places');
     const spec = kindOf(request);
     const stored = await deps.config.get(spec.kind, (request.params as { code: string }).code);
-    return html(reply, await formPage(request, placePage(spec, stored), { fields: placeFormFields(spec, true), stored: stored.doc, typed: undefined }));
+    return html(reply, await formPage(request, placePage(spec, stored), { fields: placeFormFields(spec, true), stored: stored.doc, typed: undefined, version: versionOf(stored) }));
   });
 
   app.post(`${PLACES_PATH}/:kind/:code`, async (request, reply) => {
@@ -180,14 +197,20 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
     const stored = await deps.config.get(spec.kind, (request.params as { code: string }).code);
     const fields = placeFormFields(spec, true);
     const values = postedValues(body(request), fields);
+    const version = postedVersion(body(request));
     try {
-      // As on the partner pages: ConfigService has no version to compare, the last save wins.
-      await deps.config.replace(spec.kind, stored.id, placeInput(values, fields, stored.doc));
+      // Saved only if nobody saved it since the form was drawn (its version, as the API's If-Match).
+      await deps.config.replace(spec.kind, stored.id, placeInput(values, fields, stored.doc), fromVersion(version));
       return reply.redirect(doneHref('saved', spec.kind, stored.doc.code), 303);
     } catch (error) {
+      if (isStale(error)) {
+        const current = await deps.config.get(spec.kind, stored.id);
+        const stale = staleView(spec.singular, current.updatedAt, placeHref(spec.kind, current.doc.code));
+        return html(reply, await formPage(request, placePage(spec, current), { fields, stored: current.doc, typed: values, version, stale }), 409);
+      }
       const problems = refusalProblems(error);
       if (!problems) throw error;
-      return html(reply, await formPage(request, placePage(spec, stored), { fields, stored: stored.doc, typed: values, problems }), 422);
+      return html(reply, await formPage(request, placePage(spec, stored), { fields, stored: stored.doc, typed: values, problems, version }), 422);
     }
   });
 
@@ -196,12 +219,18 @@ export function placeRoutes(app: FastifyInstance, deps: UiDeps): void {
     const spec = kindOf(request);
     const { code } = request.params as { code: string };
     try {
-      await deps.config.remove(spec.kind, code);
+      // The list's row carries the version it showed: what someone else changed since is not deleted unseen.
+      await deps.config.remove(spec.kind, code, fromVersion(postedVersion(body(request))));
       return reply.redirect(doneHref('deleted', spec.kind, code), 303);
     } catch (error) {
+      if (isStale(error)) {
+        const current = await deps.config.get(spec.kind, code);
+        const sentence = `Not deleted: someone else saved ${spec.singular} ${code} at ${readableTime(current.updatedAt)} while you were looking; the list shows it as it is now.`;
+        return html(reply, await placesPage(request, { refused: { kind: spec.kind, sentence } }), 409);
+      }
       // Still named by a partner, a location, the institution…: the use case says by whom.
       if (!(error instanceof InterlendError) || error.code !== 'ILL_ERR_IN_USE') throw error;
-      return html(reply, await placesPage(request, { refused: { kind: spec.kind, message: error.message } }), 409);
+      return html(reply, await placesPage(request, { refused: { kind: spec.kind, sentence: refusalSentence(error.message) } }), 409);
     }
   });
 }

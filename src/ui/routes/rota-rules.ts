@@ -13,6 +13,7 @@ import {
   actionMessage,
   applyEditor,
   defaultPosition,
+  deletedRuleMessage,
   editorCommandOf,
   focusAfter,
   RULE_ACTIONS,
@@ -26,6 +27,7 @@ import {
   RULES_PATH,
   rulesView,
 } from '../views/rota-rules.ts';
+import { fromVersion, isStale, postedVersion, readableTime, staleView, type StaleView } from '../views/stale.ts';
 import { allOf, refusalProblems } from './rota-templates.ts';
 
 const NEW_PATH = `${RULES_PATH}/new`;
@@ -59,28 +61,40 @@ function routes(app: FastifyInstance, deps: UiDeps): void {
     return rulesView(rules, templates, report.checks, can(request.staff!.role, 'write-partners'), extra);
   };
 
-  const formPage = async (request: FastifyRequest, options: { id?: string; form: RuleForm; problems?: readonly Problem[]; focus?: string | undefined; saved?: boolean }) => {
+  /** A rule's form (new, or an existing rule: `stored` its name as saved, for the heading while a new one is typed). */
+  const formPage = async (
+    request: FastifyRequest,
+    options: { id?: string; stored?: string; form: RuleForm; problems?: readonly Problem[]; focus?: string | undefined; saved?: boolean; stale?: StaleView },
+  ) => {
     const staff = request.staff!;
     const [rules, templates] = await Promise.all([allOf(deps.config, 'rota-rules'), allOf(deps.config, 'rota-templates')]);
     const view = ruleFormView(options.form, templates, options.problems ?? [], { ruleCount: rules.length, ruleNames: rules.map((r) => r.doc.name), focus: options.focus });
     const isNew = options.id === undefined;
-    const title = isNew ? 'New rule' : `Rule ${options.form.name}`;
+    const name = options.stored ?? options.form.name;
     return RotaRulePage({
-      shell: await shellFor(deps, request, title, RULES_PATH),
+      shell: await shellFor(deps, request, isNew ? 'New rule' : `Rule ${name}`, RULES_PATH),
       view,
       action: isNew ? NEW_PATH : ruleHref(options.id!),
+      heading: isNew ? 'New rota assignment rule' : `Rule: ${name}`,
+      name,
       isNew,
       saved: options.saved ?? false,
       csrf: staff.csrf,
+      stale: options.stale,
     });
+  };
+
+  const staleRule = async (id: string, options: { kept: boolean; nothing?: 'saved' | 'deleted' }) => {
+    const current = await deps.config.get('rota-rules', id);
+    return { current, stale: staleView('rule', current.updatedAt, ruleHref(current.id), options) };
   };
 
   app.get(RULES_PATH, async (request, reply) => {
     const staff = requirePermission(request, 'read-config');
-    const created = (request.query as Record<string, unknown>).created;
-    let message: string | undefined;
+    const query = request.query as Record<string, unknown>;
+    let message = deletedRuleMessage(query.deleted);
     const view = await listView(request);
-    const row = typeof created === 'string' ? view.rows.find((r) => r.id === created) : undefined;
+    const row = typeof query.created === 'string' ? view.rows.find((r) => r.id === query.created) : undefined;
     if (row) message = `Created “${row.name}” at position ${row.position}${row.final ? ', the final rule' : ''}.`;
     return html(reply, RotaRuleListPage({ shell: await shellFor(deps, request, 'Rota rules', RULES_PATH), view: { ...view, message }, csrf: staff.csrf }));
   });
@@ -88,7 +102,7 @@ function routes(app: FastifyInstance, deps: UiDeps): void {
   app.get(NEW_PATH, async (request, reply) => {
     requirePermission(request, 'write-partners');
     const count = (await allOf(deps.config, 'rota-rules')).length;
-    const form: RuleForm = { name: '', enabled: true, stopHere: false, templates: [], conditions: [], position: defaultPosition(count) };
+    const form: RuleForm = { name: '', enabled: true, stopHere: false, templates: [], conditions: [], position: defaultPosition(count), version: '' };
     return html(reply, await formPage(request, { form }));
   });
 
@@ -127,27 +141,46 @@ function routes(app: FastifyInstance, deps: UiDeps): void {
       return html(reply, RotaRuleReadOnlyPage({ shell: await shellFor(deps, request, `Rule ${rule.doc.name}`, RULES_PATH), row }));
     }
     const saved = (request.query as Record<string, unknown>).saved === '1';
-    return html(reply, await formPage(request, { id: rule.id, form: ruleFormOfStored(rule.doc), saved }));
+    return html(reply, await formPage(request, { id: rule.id, stored: rule.doc.name, form: ruleFormOfStored(rule), saved }));
   });
 
   app.post(`${RULES_PATH}/:id`, async (request, reply) => {
     requirePermission(request, 'write-partners');
     const { id } = request.params as { id: string };
     const rule = await deps.config.get('rota-rules', id);
-    // The name is the rule's key and cannot change (ConfigService refuses it): the stored one is kept.
-    const form = { ...ruleFormOf(body(request)), name: rule.doc.name };
+    // The name may change (nothing names a rule): the rule is found by its id, which stays.
+    const form = ruleFormOf(body(request));
     const command = editorCommandOf(body(request)._editor);
     if (command) {
+      // Redrawn without saving (no JavaScript): with what was typed and the version the form was drawn from.
       const edited = applyEditor(form, command);
-      return html(reply, await formPage(request, { id: rule.id, form: edited.form, focus: edited.focus }));
+      return html(reply, await formPage(request, { id: rule.id, stored: rule.doc.name, form: edited.form, focus: edited.focus }));
     }
     try {
-      await deps.config.replace('rota-rules', rule.id, ruleInputOf(form));
+      await deps.config.replace('rota-rules', rule.id, ruleInputOf(form), fromVersion(form.version || undefined));
       return reply.redirect(`${ruleHref(rule.id)}?saved=1`, 303);
     } catch (error) {
+      if (isStale(error)) {
+        const { current, stale } = await staleRule(rule.id, { kept: true });
+        return html(reply, await formPage(request, { id: rule.id, stored: current.doc.name, form, stale }), 409);
+      }
       const problems = refusalProblems(error);
       if (!problems) throw error;
-      return html(reply, await formPage(request, { id: rule.id, form, problems }), 422);
+      return html(reply, await formPage(request, { id: rule.id, stored: rule.doc.name, form, problems }), 422);
+    }
+  });
+
+  app.post(`${RULES_PATH}/:id/delete`, async (request, reply) => {
+    requirePermission(request, 'write-partners');
+    const { id } = request.params as { id: string };
+    const rule = await deps.config.get('rota-rules', id);
+    try {
+      await deps.config.remove('rota-rules', rule.id, fromVersion(postedVersion(body(request))));
+      return reply.redirect(`${RULES_PATH}?${new URLSearchParams({ deleted: rule.doc.name })}`, 303);
+    } catch (error) {
+      if (!isStale(error)) throw error;
+      const { current, stale } = await staleRule(rule.id, { kept: false, nothing: 'deleted' });
+      return html(reply, await formPage(request, { id: current.id, stored: current.doc.name, form: ruleFormOfStored(current), stale }), 409);
     }
   });
 
@@ -160,6 +193,7 @@ function routes(app: FastifyInstance, deps: UiDeps): void {
     }
     const rule = await deps.config.get('rota-rules', ref);
     let error: string | undefined;
+    let focus: string | undefined;
     try {
       switch (action as RuleAction) {
         case 'up':
@@ -176,15 +210,22 @@ function routes(app: FastifyInstance, deps: UiDeps): void {
           break;
         case 'enable':
         case 'disable':
-          await deps.config.patch('rota-rules', rule.id, { enabled: action === 'enable' });
+          // The row's version: a rule someone else changed since the list was drawn is not switched unseen.
+          await deps.config.patch('rota-rules', rule.id, { enabled: action === 'enable' }, fromVersion(postedVersion(body(request))));
           break;
       }
     } catch (caught) {
-      const problems = refusalProblems(caught);
-      if (!problems) throw caught;
-      error = problems.map((p) => p.message).join('; ');
+      if (isStale(caught)) {
+        const { current } = await staleRule(rule.id, { kept: false });
+        error = `Someone else saved the rule “${current.doc.name}” at ${readableTime(current.updatedAt)} while you were looking; nothing was changed. The list now shows the rules as they are.`;
+        focus = 'heading';
+      } else {
+        const problems = refusalProblems(caught);
+        if (!problems) throw caught;
+        error = problems.map((p) => p.message).join('; ');
+      }
     }
-    const view = await listView(request, error ? { error } : {});
+    const view = await listView(request, error ? { error, ...(focus ? { focus } : {}) } : {});
     const done = error ? view : { ...view, message: actionMessage(view, rule.id, action as RuleAction), focus: focusAfter(view.rows, rule.id, action as RuleAction) };
     if (!isHtmx(request)) {
       if (!error) return reply.redirect(RULES_PATH, 303);

@@ -47,7 +47,10 @@ export function signInRoutes(app: FastifyInstance, deps: UiDeps): void {
       const token = typeof body.token === 'string' ? body.token.trim() : '';
       const caller = token ? await deps.tokens.authenticate(token) : undefined;
       if (!caller) return html(reply, await page({ tokenError: 'That token is not known or has been revoked.' }), 401);
-      if (!mayUseStaffPages(caller)) return html(reply, await page({ tokenError: 'A peer token is for another library’s Interlend, not for signing in. Use a staff token.' }), 403);
+      if (!mayUseStaffPages(caller)) {
+        const whose = caller.role === 'peer' ? 'A peer token is for another library’s Interlend' : 'A discovery token is for the discovery system’s services API';
+        return html(reply, await page({ tokenError: `${whose}, not for signing in. Use a staff token.` }), 403);
+      }
       return signedIn(request, reply, token, homeFor(caller.role));
     }
 

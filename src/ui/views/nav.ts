@@ -15,6 +15,7 @@ export function navFor(role: Role): NavLink[] {
   if (can(role, 'read-config')) links.push({ href: '/ui/places', label: 'Libraries & places' });
   if (can(role, 'read-config')) links.push({ href: '/ui/partners', label: 'Partners' });
   if (can(role, 'read-config')) links.push({ href: '/ui/rota-templates', label: 'Rota templates' }, { href: '/ui/rota-rules', label: 'Rota rules' });
+  if (can(role, 'read-notices')) links.push({ href: '/ui/notices', label: 'Notices' });
   if (can(role, 'read-config')) links.push({ href: '/ui/doctor', label: 'Doctor' });
   if (can(role, 'manage-users')) links.push({ href: '/ui/users', label: 'Users' });
   return links;

@@ -3,6 +3,7 @@
  * partner form's helpers: values, the posted document, problems next to their fields) and the sentence after a
  * change. ConfigService decides what is valid; nothing here checks a value.
  */
+import { versionOf } from '../../app/config-service.ts';
 import type { Stored } from '../../app/ports.ts';
 import type { Institution } from '../../domain/config/institution.ts';
 import type { Problem } from '../../domain/errors.ts';
@@ -33,6 +34,8 @@ export function refOptionsOf(places: Readonly<Record<PlaceKind, readonly Stored<
 export interface PlaceRow {
   readonly code: string;
   readonly href: string;
+  /** The version the row shows, sent with its Delete button. */
+  readonly version: string;
   /** The kind's fields with their values in words (`display`), in the columns' order. */
   readonly cells: readonly FieldView[];
 }
@@ -45,10 +48,11 @@ export interface PlaceListView {
 }
 
 export function placeListView(spec: PlaceKindSpec, items: readonly Stored<PlaceDoc>[], refs: RefOptions, refusal?: string): PlaceListView {
-  const rows = items.map(({ doc }) => ({
-    code: doc.code,
-    href: placeHref(spec.kind, doc.code),
-    cells: fieldViews(spec.fields, fieldValuesOf(asRecord(doc), spec.fields), [], refs),
+  const rows = items.map((item) => ({
+    code: item.doc.code,
+    href: placeHref(spec.kind, item.doc.code),
+    version: versionOf(item),
+    cells: fieldViews(spec.fields, fieldValuesOf(asRecord(item.doc), spec.fields), [], refs),
   }));
   return { spec, rows, refusal };
 }

@@ -3,6 +3,7 @@
  * findings about the rules and the ILLiad rota, and the rule form with its conditions editor: what the form sends,
  * what it becomes for ConfigService, and each refusal placed next to its field. The domain decides what is valid.
  */
+import { versionOf } from '../../app/config-service.ts';
 import type { Stored } from '../../app/ports.ts';
 import type { CheckStatus, DoctorCheck } from '../../domain/doctor/check.ts';
 import { ACTIVE_STATUS, CITATION_TYPE, LEVEL_OF_SERVICE, REQUESTED_FORMAT, RULE_OPERATOR, RULE_PARAMETER } from '../../domain/config/enums.ts';
@@ -10,6 +11,7 @@ import type { RotaRule, RuleCondition } from '../../domain/config/rota-rule.ts';
 import type { RotaTemplate } from '../../domain/config/rota-template.ts';
 import type { Problem } from '../../domain/errors.ts';
 import type { Option } from './rota-templates.ts';
+import { VERSION_FIELD } from './stale.ts';
 
 export const RULES_PATH = '/ui/rota-rules';
 export const ruleHref = (id: string) => `${RULES_PATH}/${encodeURIComponent(id)}`;
@@ -50,6 +52,8 @@ export function conditionInWords(c: RuleCondition): string {
 export interface RuleRowView {
   readonly id: string;
   readonly href: string;
+  /** The rule's version the row shows, sent with Enable / Disable (moves take none: they name the place). */
+  readonly version: string;
   readonly position: number;
   readonly name: string;
   readonly enabled: boolean;
@@ -103,6 +107,7 @@ export function rulesView(
   const rows = rules.map((rule, i) => ({
     id: rule.id,
     href: ruleHref(rule.id),
+    version: versionOf(rule),
     position: i + 1,
     name: rule.doc.name,
     enabled: rule.doc.enabled,
@@ -142,6 +147,8 @@ export interface RuleForm {
   readonly conditions: readonly ConditionRow[];
   /** New rules only: where in the list, 1-based. */
   readonly position: string;
+  /** Existing rules only: the version the form was drawn from (empty for a new rule). */
+  readonly version: string;
 }
 
 const CONDITION_FIELD = /^conditions\[(\d{1,3})\]\.(parameter|operator|value)$/;
@@ -173,17 +180,20 @@ export function ruleFormOf(body: Record<string, unknown>): RuleForm {
     templates: texts(body.templates).filter((t) => t !== ''),
     conditions,
     position: text(body.position),
+    version: text(body[VERSION_FIELD]),
   };
 }
 
-export function ruleFormOfStored(rule: RotaRule, position = ''): RuleForm {
+export function ruleFormOfStored(rule: Stored<RotaRule>, position = ''): RuleForm {
+  const doc = rule.doc;
   return {
-    name: rule.name,
-    enabled: rule.enabled,
-    stopHere: rule.stopHere,
-    templates: rule.templates,
-    conditions: rule.conditions.map((c) => ({ parameter: c.parameter, operator: c.operator, value: c.value ?? '' })),
+    name: doc.name,
+    enabled: doc.enabled,
+    stopHere: doc.stopHere,
+    templates: doc.templates,
+    conditions: doc.conditions.map((c) => ({ parameter: c.parameter, operator: c.operator, value: c.value ?? '' })),
     position,
+    version: versionOf(rule),
   };
 }
 
@@ -350,6 +360,9 @@ export function focusAfter(rows: readonly RuleRowView[], id: string, action: Rul
   const found = order[action].find(has);
   return found ? `${found}:${row.id}` : 'heading';
 }
+
+/** The list after a rule was deleted: "Deleted the rule “NAME”." (the name from the address, escaped on the page). */
+export const deletedRuleMessage = (name: unknown): string | undefined => (typeof name === 'string' && name ? `Deleted the rule “${name}”.` : undefined);
 
 /** What a list button did, in a sentence (read out by screen readers), with the doctor's verdict when it objects. */
 export function actionMessage(view: RulesView, id: string, action: RuleAction): string {

@@ -7,6 +7,7 @@ import { ACTIVE_STATUS, ROTA_TEMPLATE_TYPE } from '../../domain/config/enums.ts'
 import type { Partner } from '../../domain/config/partner.ts';
 import type { RotaTemplate } from '../../domain/config/rota-template.ts';
 import type { Problem } from '../../domain/errors.ts';
+import type { StaleView } from './stale.ts';
 
 export interface Option {
   readonly value: string;
@@ -84,6 +85,10 @@ export interface MemberView {
 
 export interface MembersView {
   readonly code: string;
+  /** The template's version the members were drawn at, sent with every member button. */
+  readonly version: string;
+  /** A member button refused because someone else saved the template first. */
+  readonly stale?: StaleView | undefined;
   readonly members: readonly MemberView[];
   /** Partners not in the template, for the add select. */
   readonly candidates: readonly Option[];
@@ -95,7 +100,12 @@ export interface MembersView {
   readonly focus?: string | undefined;
 }
 
-export function membersView(template: RotaTemplate, partners: readonly Stored<Partner>[], canWrite: boolean, extra: Pick<MembersView, 'message' | 'error' | 'focus'> = {}): MembersView {
+export function membersView(
+  template: RotaTemplate,
+  partners: readonly Stored<Partner>[],
+  canWrite: boolean,
+  extra: Pick<MembersView, 'version'> & Partial<Pick<MembersView, 'message' | 'error' | 'focus' | 'stale'>>,
+): MembersView {
   const byCode = new Map(partners.map((p) => [p.doc.code, p.doc]));
   const members = template.members.map((code, i) => {
     const partner = byCode.get(code);
@@ -127,6 +137,12 @@ export function membersAfter(members: readonly string[], op: MemberOp, partner: 
   [list[at], list[to]] = [list[to]!, list[at]!];
   return list;
 }
+
+/** "Rota template X was deleted.", for the list after a delete (the code from the address, escaped on the page). */
+export const deletedMessage = (code: unknown): string | undefined => (typeof code === 'string' && code ? `Rota template ${code} was deleted.` : undefined);
+
+/** The use case's refusal of a delete ("rota template X is still used by …") as a sentence. */
+export const deleteRefusalSentence = (message: string): string => `Not deleted: ${message}.`;
 
 export function memberMessage(op: MemberOp, partner: string, members: readonly string[]): string {
   const position = members.indexOf(partner) + 1;
