@@ -67,3 +67,14 @@ export async function waitForOk(url: string, ms: number, running?: Running): Pro
   }
   throw new Error(`${url} did not answer 200 within ${ms} ms (${last})${running ? `\n${running.output()}` : ''}`);
 }
+
+/** Asks `probe` every 100 ms until it gives a value, for at most `ms`; what it waits for is named in the error. */
+export async function waitUntil<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

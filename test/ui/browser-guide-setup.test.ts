@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { freePort, type Running, start, waitForOk } from '../support/processes.ts';
+import { freePort, type Running, start, waitForOk, waitUntil } from '../support/processes.ts';
 import { CHROMIUM, FLAGS, shot, skip } from './browser-support.ts';
 import { EXAMPLE } from './helpers.ts';
 
@@ -197,7 +197,7 @@ test('from an empty database: the guide set up through the pages, a request walk
   await page.getByRole('button', { name: 'Create the request' }).click();
   await page.waitForURL(/\/ui\/requests\/(?!new$)[^/]+$/);
   const requestId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-  const exported = await waitFor(async () => {
+  const exported = await waitUntil(async () => {
     const request = await api(`/api/v1/borrowing-requests/${requestId}`);
     return request.status === 'EXPORTED_TO_THIRD_PARTY' ? request : undefined;
   }, 'the request reaches ILLiad');
@@ -247,16 +247,6 @@ const strip = (doc: Record<string, unknown>) => {
   for (const field of ['id', 'createdAt', 'updatedAt', 'position']) delete copy[field];
   return copy;
 };
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The admin's part: the institution and the places the guide's partner names (the guide's "Your Library" and so on). */
 async function placesByAdmin(page: Page): Promise<void> {

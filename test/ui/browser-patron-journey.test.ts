@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { freePort, type Running, start, waitForOk } from '../support/processes.ts';
+import { freePort, type Running, start, waitForOk, waitUntil } from '../support/processes.ts';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.ts';
 import { CHROMIUM, FLAGS, shot, skip } from './browser-support.ts';
 
@@ -71,16 +71,6 @@ async function api(path: string): Promise<any> {
   return response.json();
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('OpenURL → patron request → peers → ILLiad → AcceptItem → a "ready for pickup" e-mail, and the patron page says so', { skip, timeout: 180_000 }, async () => {
   const context = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
   page = await context.newPage();
@@ -116,7 +106,7 @@ test('OpenURL → patron request → peers → ILLiad → AcceptItem → a "read
   const requests = await api(`/api/v1/borrowing-requests?patron=${PATRON.id}`);
   assert.equal(requests.items.length, 1);
   const id = requests.items[0].id as string;
-  const exported = await until(async () => {
+  const exported = await waitUntil(async () => {
     const request = await api(`/api/v1/borrowing-requests/${id}`);
     return request.status === 'EXPORTED_TO_THIRD_PARTY' ? request : undefined;
   }, 'the request reaches ILLiad');
@@ -127,7 +117,7 @@ test('OpenURL → patron request → peers → ILLiad → AcceptItem → a "read
   // ILLiad checks the item in from its lender: the add-on sends AcceptItem (Hold For Pickup And Notify).
   const event = await fetch(`${simulator}/sim/events/borrowing-checked-in-from-lender`, { method: 'POST', body: JSON.stringify({ transactionNumber: tn }) });
   assert.equal(event.status, 200, await event.text());
-  const mail = await until(async () => smtp!.received.find((m) => m.to.includes(PATRON.email)), 'the ready-for-pickup e-mail', 60_000);
+  const mail = await waitUntil(async () => smtp!.received.find((m) => m.to.includes(PATRON.email)), 'the ready-for-pickup e-mail', 60_000);
   assert.match(mail.subject + mail.text, /The Abolition of Man/);
   assert.match(mail.text, /Main Library/, 'the e-mail names the pickup library');
   const keptUntil = /until ([A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4})/.exec(mail.text)?.[1];

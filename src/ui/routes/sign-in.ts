@@ -6,6 +6,7 @@ import type { UiDeps } from '../deps.ts';
 import { SignInPage, type SignInView } from '../pages/sign-in.tsx';
 import { clearedCookieHeader, newSession, readSession, sessionCookieHeader } from '../session.ts';
 import { homeFor } from '../views/nav.ts';
+import { fromAnotherSite } from '../origin.ts';
 
 /** The use case's refusals of a user name and password sign-in, as pages. */
 const PASSWORD_REFUSALS: Partial<Record<ErrorCode, number>> = {
@@ -14,19 +15,6 @@ const PASSWORD_REFUSALS: Partial<Record<ErrorCode, number>> = {
   ILL_ERR_TOO_MANY_ATTEMPTS: 429,
   ILL_ERR_VALIDATION: 422,
 };
-
-/**
- * A form posted from another site has an Origin that is not ours: refuse it, so nobody can sign a staff member in
- * with the attacker's token (login CSRF; SameSite does not cover a form that sets a new cookie).
- */
-function fromAnotherSite(origin: string | undefined, host: string): boolean {
-  if (!origin) return false;
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
 
 const typed = (value: unknown): string => (typeof value === 'string' ? value.trim().slice(0, 200) : '');
 

@@ -6,6 +6,7 @@ import type { PatronUiDeps } from '../deps.ts';
 import { PatronSignInPage } from '../pages/sign-in.tsx';
 import type { PatronBody } from '../body.ts';
 import { clearedPatronCookieHeader, newPatronSession, patronCookieHeader, sealPatronSession } from '../session.ts';
+import { fromAnotherSite } from '../../origin.ts';
 
 /** What patrons call the identifier they sign in with. */
 const ID_LABELS: Record<(typeof USER_IDENTIFIER_TYPE.values)[number], string> = {
@@ -16,16 +17,6 @@ const ID_LABELS: Record<(typeof USER_IDENTIFIER_TYPE.values)[number], string> = 
   ADDITIONAL_ID_1: 'Library id',
   ADDITIONAL_ID_2: 'Library id',
 };
-
-/** A form from another site signing a patron in as someone else (login CSRF): its Origin is not ours. */
-function fromAnotherSite(origin: string | undefined, host: string): boolean {
-  if (!origin) return false;
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
 
 const minutesUntil = (instant: string, now: string) => Math.max(1, Math.ceil((Date.parse(instant) - Date.parse(now)) / 60_000));
 
