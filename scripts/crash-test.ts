@@ -16,7 +16,7 @@
  *   - no job is left running, ready to run, or failed.
  *
  * Environment: CRASH_KILLS (default 3), CRASH_REQUESTS (200), CRASH_SEED (random; printed), CRASH_CLIENTS (8),
- * CRASH_RATE (requests offered per second, 50), CRASH_DATABASE_URL (postgres://… of a PostgreSQL server: a fresh
+ * CRASH_RATE (requests offered per second, 50), CRASH_DRAIN_MS (how long the drain may take), CRASH_DATABASE_URL (postgres://… of a PostgreSQL server: a fresh
  * database is made there and dropped after).
  * Exits 1 on any violation.
  */
@@ -360,7 +360,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const requests = Number(process.env.CRASH_REQUESTS ?? 200);
   const postgresUrl = process.env.CRASH_DATABASE_URL;
   console.log(`crash test: ${kills} kills, ${requests} requests, ${postgresUrl ? 'PostgreSQL' : 'SQLite'}, seed ${seed} (CRASH_SEED=${seed} repeats it)`);
-  const result = await runCrashTest({ kills, requests, seed, ...(postgresUrl ? { postgresUrl } : {}), ...(process.env.CRASH_CLIENTS ? { clients: Number(process.env.CRASH_CLIENTS) } : {}), ...(process.env.CRASH_RATE ? { rate: Number(process.env.CRASH_RATE) } : {}) });
+  const result = await runCrashTest({ kills, requests, seed, ...(postgresUrl ? { postgresUrl } : {}), ...(process.env.CRASH_CLIENTS ? { clients: Number(process.env.CRASH_CLIENTS) } : {}), ...(process.env.CRASH_RATE ? { rate: Number(process.env.CRASH_RATE) } : {}), ...(process.env.CRASH_DRAIN_MS ? { drainMs: Number(process.env.CRASH_DRAIN_MS) } : {}) });
   printResult(result);
   process.exit(result.violations.length ? 1 : 0);
 }
