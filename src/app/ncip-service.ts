@@ -164,6 +164,7 @@ export class NcipService {
         const reason = settings.automaticReceive ? `item ${barcode} received (NCIP AcceptItem, Automatic Receive)` : `item ${barcode} announced (NCIP AcceptItem); staff receive it at the desk`;
         request = await this.deps.borrowing.actWithin(repos, linked.id, action, 'partner', actor, reason);
       } else {
+        await this.refuseWhileExporting(repos, partner, owner.primaryId, barcode);
         const number = Number(command.itemId?.candidates.find((c) => /^\d+$/.test(c)) ?? NaN);
         request = await this.deps.borrowing.createReceived(repos, {
           patron: owner,
@@ -395,6 +396,24 @@ export class NcipService {
   }
 
   /** Our open request that the partner knows by one of these ids: its TransactionNumber, or our own request id. */
+  /**
+   * An AcceptItem naming a transaction number we do not know, while a request of the same patron is being exported
+   * to this partner: after a crash between ILLiad making the transaction and our recording its number (until the
+   * export job's lease passes and it runs again), the item may well be that request's. Making a new request of it
+   * would leave two requests on one ILLiad number (found by the crash test), so the message is refused as a
+   * temporary failure; ILLiad's staff send it again, and by then the export has recorded the number.
+   */
+  private async refuseWhileExporting(repos: Repositories, partner: NcipPartner, patron: string, barcode: string): Promise<void> {
+    if (partner.ncip.exportToThirdParty.exportToThirdParty !== 'USING_API') return;
+    const exporting = await repos.borrowing.list({ limit: 1, offset: 0, statuses: ['REQUEST_SENT_TO_PARTNER'], patron, partner: partner.code });
+    const request = exporting.items[0];
+    if (!request) return;
+    throw new InterlendError(
+      'ILL_ERR_NOT_YET',
+      `item ${barcode} names no request of ours, but request ${request.id} of the same patron is being exported to ${partner.code} and its transaction number is not recorded yet: send AcceptItem again in a few minutes`,
+    );
+  }
+
   private async linkedRequest(repos: Repositories, partner: NcipPartner, ids: readonly (IdCandidates | null)[]): Promise<BorrowingRequest | undefined> {
     const candidates = [...new Set(ids.flatMap((id) => (id ? id.candidates : [])))];
     for (const candidate of candidates) {

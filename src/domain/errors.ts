@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'ILL_ERR_PARTNER_AUTH', // a partner's system refused our credentials (ILLiad 401/403): fix the configuration
   'ILL_ERR_PARTNER_REFUSED', // a partner's system refused the data (ILLiad 400 with ModelState): fix the request
   'ILL_ERR_PARTNER_UNAVAILABLE', // a partner's system did not answer usefully (timeout, network, 5xx): try later
+  'ILL_ERR_NOT_YET', // an earlier step this one depends on is still being recorded here: send it again shortly
   // Circulation and partners' messages (NCIP Problem types at the NCIP edge).
   'ILL_ERR_UNKNOWN_AGENCY', // the message names a partner or an institution we do not know
   'ILL_ERR_UNKNOWN_USER', // no patron has the user id the partner sent (after its identity rule)

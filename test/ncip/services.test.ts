@@ -104,6 +104,29 @@ describe('NCIP services', () => {
     assert.match(await post(message('CreateUserFiscalTransaction', fee)), />Unsupported Service</);
   });
 
+  test('an AcceptItem with a number we do not know, while a request of the same patron is being exported to ILLiad, is a temporary failure; once not, a new request', async () => {
+    // The crash test's window: ILLiad made the transaction, we were killed before recording its number.
+    assert.equal((await app.call('PATCH', '/api/v1/rota-templates/ILLiad', { body: { status: 'ACTIVE' } })).statusCode, 200);
+    assert.equal((await app.call('PATCH', '/api/v1/rota-templates/PEERS', { body: { status: 'INACTIVE' } })).statusCode, 200);
+    app.script.set('ILLiad', [undefined]);
+    const created = await app.call('POST', '/api/v1/borrowing-requests', { body: { patron: '100200300', title: 'Being exported' } });
+    assert.equal(created.statusCode, 201, created.body);
+    await app.drain();
+    const id = created.json().id as string;
+    const request = (await app.borrowing.get(id)).request;
+    assert.deepEqual([request.status, request.exportedTo ?? null], ['REQUEST_SENT_TO_PARTNER', null]);
+    const transaction = { TransactionNumber: 9001, Username: 'cwlee', LoanTitle: 'Being exported', LoanAuthor: 'A', RequestType: 'Loan' } as IlliadTransaction;
+    const refused = await post(encodeLatin1(acceptItem(transaction, settings, { itemId: '9001', dateForReturn: '2027-01-31' })));
+    assert.match(refused, /Temporary Processing Failure/);
+    assert.match(refused, new RegExp(`request ${id} of the same patron is being exported to ILLiad`));
+    assert.equal((await app.call('GET', '/api/v1/items?barcode=9001')).json().total, 0, 'no item made');
+    assert.equal((await app.call('GET', '/api/v1/borrowing-requests')).json().total, 1, 'no request made');
+    // With no export under way, the same message is a new request ILLiad sourced, as before.
+    await app.borrowing.act(id, 'cancel', 'staff', 'test', 'the patron bought it');
+    await success(encodeLatin1(acceptItem(transaction, settings, { itemId: '9001', dateForReturn: '2027-01-31' })));
+    assert.equal((await app.call('GET', '/api/v1/borrowing-requests')).json().total, 2);
+  });
+
   test('Automatic Receive off: AcceptItem announces the item; staff receive it onto the hold shelf; the desk lends and takes it back', async () => {
     await patchPartner('acceptItem', { automaticReceive: false });
     const transaction = { TransactionNumber: 8001, Username: 'cwlee', LoanTitle: 'Announced', LoanAuthor: 'A', RequestType: 'Loan' } as IlliadTransaction;
