@@ -139,7 +139,7 @@ export class NcipService {
       const now = this.deps.clock.now();
       const patron = command.userId ? await this.patronFor(repos, partner, command.userId) : undefined;
       if (command.userId && !patron) throw unknownUser(command.userId);
-      const linked = await this.linkedRequest(repos, partner, [command.itemId, command.requestId]);
+      let linked = await this.linkedRequest(repos, partner, [command.itemId, command.requestId]);
 
       const existing = await repos.circulation.itemByBarcode(barcode);
       if (existing) {
@@ -148,6 +148,15 @@ export class NcipService {
           return { borrowingRequest: existing.borrowingRequest, barcode, requestId: existing.borrowingRequest };
         }
         throw problemError('ILL_ERR_CONFLICT', [{ path: 'ItemId', message: `item ${barcode} is already in use here${existing.borrowingRequest ? ` for request ${existing.borrowingRequest}` : ''}` }]);
+      }
+      if (!linked && patron) {
+        await this.refuseWhileExporting(repos, partner, patron.primaryId, barcode);
+        // Looked for again after that check, not only before it: on PostgreSQL (READ COMMITTED) each statement sees
+        // what was committed before it, and the export may record its number between our first look and the check,
+        // after which neither would find the request and the item would become a second request on the same
+        // ILLiad number (found by the crash test on PostgreSQL). The export's save moves the request out of
+        // Request sent to partner and records the number in one commit, so one of the two looks sees it.
+        linked = await this.linkedRequest(repos, partner, [command.itemId, command.requestId]);
       }
       if (linked && patron && linked.patron !== patron.primaryId) {
         throw problemError('ILL_ERR_CONFLICT', [{ path: 'UserId', message: `${command.userId} is patron ${patron.primaryId}, but the request is patron ${linked.patron}'s` }]);
@@ -164,7 +173,6 @@ export class NcipService {
         const reason = settings.automaticReceive ? `item ${barcode} received (NCIP AcceptItem, Automatic Receive)` : `item ${barcode} announced (NCIP AcceptItem); staff receive it at the desk`;
         request = await this.deps.borrowing.actWithin(repos, linked.id, action, 'partner', actor, reason);
       } else {
-        await this.refuseWhileExporting(repos, partner, owner.primaryId, barcode);
         const number = Number(command.itemId?.candidates.find((c) => /^\d+$/.test(c)) ?? NaN);
         request = await this.deps.borrowing.createReceived(repos, {
           patron: owner,
