@@ -8,7 +8,7 @@
  *   BENCH_QUICK=1          small sizes throughout (a couple of minutes), to check that it works
  *   BENCH_VOLUME=n         requests in the volume run (default 100,000; BENCH_QUICK 2,000)
  *   BENCH_DATABASES=sqlite only one database (default sqlite,postgres)
- *   BENCH_ONLY=rota,ncip   only these benches (rota, export, ncip, iso18626, volume, ui)
+ *   BENCH_RUN=rota,ncip    only these benches (rota, export, ncip, iso18626, volume, ui)
  *   BENCH_UI=1             also `npm run bench:ui` (the staff pages with 50,000 requests; minutes per database)
  *   TEST_POSTGRES_URL      where throwaway PostgreSQL databases are made and dropped
  *                          (default postgres://postgres@127.0.0.1:5432/postgres)

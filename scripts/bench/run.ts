@@ -33,7 +33,7 @@ export interface BenchPlan {
 export function plan(env: Record<string, string | undefined> = process.env): BenchPlan {
   const quick = env.BENCH_QUICK === '1';
   const number = (name: string, full: number, small: number) => (env[name] ? Number(env[name]) : quick ? small : full);
-  const benches = (env.BENCH_ONLY ?? 'rota,export,ncip,iso18626,volume').split(',').map((b) => b.trim()) as BenchName[];
+  const benches = (env.BENCH_RUN ?? 'rota,export,ncip,iso18626,volume').split(',').map((b) => b.trim()) as BenchName[];
   if (env.BENCH_UI === '1' && !benches.includes('ui')) benches.push('ui');
   return {
     quick,
@@ -107,7 +107,9 @@ async function postgresVersion(): Promise<string | null> {
 /** `npm run bench:ui` in a process of its own; its page lines read back. */
 function uiBench(database: DatabaseKind, requests: number, log: (line: string) => void): Promise<BenchResults['details']['ui'][number]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-ui.ts', ...(database === 'postgres' ? ['--pg'] : [])], { cwd: ROOT, env: { ...process.env, BENCH_REQUESTS: String(requests) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own defaults for everything but the number of requests: none of this run's BENCH_* settings.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BENCH_')));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-ui.ts', ...(database === 'postgres' ? ['--pg'] : [])], { cwd: ROOT, env: { ...env, BENCH_REQUESTS: String(requests) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk));
