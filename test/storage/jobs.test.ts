@@ -146,6 +146,20 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(await jobs.fail('job-lease', 'w2', at(LEASE + 4), 'x', null), false, 'nor failed after it is done');
     });
 
+    test('a job whose worker died is taken over before any due job, however long the backlog', async () => {
+      await jobs.enqueue({ type: 't', key: 'orphan', payload: null, runAt: at(5_000) }, 'job-orphan', T0);
+      assert.equal((await jobs.claim(at(5_000), LEASE, 'dead'))?.id, 'job-orphan');
+      // A backlog due since before the orphan was first claimed: claim order alone (run_at) would serve it first.
+      await jobs.enqueueAll(
+        Array.from({ length: 50 }, (_, i) => ({ id: `job-backlog-${String(i).padStart(2, '0')}`, job: { type: 't', key: `backlog-${i}`, payload: null, runAt: at(i) } })),
+        T0,
+      );
+      const next = await jobs.claim(at(5_000 + LEASE + 1), LEASE, 'w2');
+      assert.deepEqual([next?.id, next?.attempts], ['job-orphan', 2]);
+      assert.equal((await jobs.claim(at(5_000 + LEASE + 1), LEASE, 'w2'))?.id, 'job-backlog-00', 'then the backlog, in run order');
+      for (const left of ['job-orphan', 'job-backlog-00']) assert.equal(await jobs.complete(left, 'w2', at(5_000 + LEASE + 2)), true);
+    });
+
     test('fail with a retry time puts the job back as ready then; without one it is parked; retry revives it', async () => {
       await jobs.enqueue({ type: 't', key: 'failing', payload: null, maxAttempts: 2 }, 'job-fail', T0);
       await jobs.claim(T0, LEASE, 'w1');
