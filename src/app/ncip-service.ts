@@ -164,7 +164,7 @@ export class NcipService {
         const reason = settings.automaticReceive ? `item ${barcode} received (NCIP AcceptItem, Automatic Receive)` : `item ${barcode} announced (NCIP AcceptItem); staff receive it at the desk`;
         request = await this.deps.borrowing.actWithin(repos, linked.id, action, 'partner', actor, reason);
       } else {
-        await this.refuseWhileExporting(repos, partner, owner.primaryId, barcode);
+        await this.refuseWhileExporting(repos, partner, owner.primaryId, barcode, [command.itemId, command.requestId]);
         const number = Number(command.itemId?.candidates.find((c) => /^\d+$/.test(c)) ?? NaN);
         request = await this.deps.borrowing.createReceived(repos, {
           patron: owner,
@@ -403,15 +403,23 @@ export class NcipService {
    * would leave two requests on one ILLiad number (found by the crash test), so the message is refused as a
    * temporary failure; ILLiad's staff send it again, and by then the export has recorded the number.
    */
-  private async refuseWhileExporting(repos: Repositories, partner: NcipPartner, patron: string, barcode: string): Promise<void> {
+  private async refuseWhileExporting(repos: Repositories, partner: NcipPartner, patron: string, barcode: string, ids: readonly (IdCandidates | null)[]): Promise<void> {
     if (partner.ncip.exportToThirdParty.exportToThirdParty !== 'USING_API') return;
     const exporting = await repos.borrowing.list({ limit: 1, offset: 0, statuses: ['REQUEST_SENT_TO_PARTNER'], patron, partner: partner.code });
     const request = exporting.items[0];
-    if (!request) return;
-    throw new InterlendError(
-      'ILL_ERR_NOT_YET',
-      `item ${barcode} names no request of ours, but request ${request.id} of the same patron is being exported to ${partner.code} and its transaction number is not recorded yet: send AcceptItem again in a few minutes`,
-    );
+    if (request) {
+      throw new InterlendError(
+        'ILL_ERR_NOT_YET',
+        `item ${barcode} names no request of ours, but request ${request.id} of the same patron is being exported to ${partner.code} and its transaction number is not recorded yet: send AcceptItem again in a few minutes`,
+      );
+    }
+    // On PostgreSQL each statement sees what was committed before it (READ COMMITTED): the export may have recorded
+    // the number, and so taken its request out of Request sent to partner, between the caller's lookup by number and
+    // the list above. Looked up again after the list, it is seen (found by the PostgreSQL restart test, where the
+    // AcceptItems refused during the outage came back in a burst with the exports that had waited).
+    if (await this.linkedRequest(repos, partner, ids)) {
+      throw new InterlendError('ILL_ERR_NOT_YET', `item ${barcode} belongs to a request whose transaction number was being recorded at this moment: send AcceptItem again`);
+    }
   }
 
   private async linkedRequest(repos: Repositories, partner: NcipPartner, ids: readonly (IdCandidates | null)[]): Promise<BorrowingRequest | undefined> {
