@@ -40,7 +40,7 @@ import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
 import { StaffUsers } from './app/staff-users.ts';
 import { type IlliadSimCommandOptions, runCli } from './cli/program.ts';
-import { describeProblem } from './domain/errors.ts';
+import { describeProblem, InterlendError } from './domain/errors.ts';
 import { holdingsSet } from './domain/request/lending-request.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
@@ -230,8 +230,8 @@ export async function serve(given: Env = process.env): Promise<void> {
     notices: instance.notices,
     publicUrl: env.PUBLIC_URL,
     storage: instance.storage,
-    iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
-    ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => log.error({ error }, 'NCIP message failed') }),
+    iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => logFault(log, error, 'ISO 18626 message failed') }),
+    ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => logFault(log, error, 'NCIP message failed') }),
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -285,6 +285,12 @@ export async function serve(given: Env = process.env): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A fault met while answering a partner's message: the database being down is a warning (it passes), anything else an error. */
+function logFault(log: { warn(details: object, message: string): void; error(details: object, message: string): void }, error: unknown, message: string): void {
+  if (error instanceof InterlendError && error.code === 'ILL_ERR_DATABASE_UNAVAILABLE') log.warn({ error: error.cause ?? error }, `${message}: the database did not answer`);
+  else log.error({ error }, message);
 }
 
 /**
