@@ -13,7 +13,7 @@ import { ConfigService } from './app/config-service.ts';
 import { DoctorService } from './app/doctor-service.ts';
 import { AvailabilityService } from './app/availability.ts';
 import { askAvailability } from './protocols/availability/client.ts';
-import { exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
+import { EXPORT_DEADLINE_MS, exportsThroughApi, IlliadExporter } from './app/illiad-export.ts';
 import { PatronImport } from './app/patron-import.ts';
 import { CirculationService } from './app/circulation-service.ts';
 import { JobService } from './app/job-service.ts';
@@ -25,6 +25,7 @@ import { NoticeService } from './app/notice-service.ts';
 import { isIsoPartner, PeerRequester } from './app/peer-requester.ts';
 import { manualAdapter } from './app/partner-adapters.ts';
 import { QueueService } from './app/queues.ts';
+import { OperationsService } from './app/operations.ts';
 import { ConfigTransfer } from './app/config-transfer.ts';
 import { isDemo, isEmpty, loadDemo, setDemoPins } from './app/demo.ts';
 import { PatronAuthService } from './app/patron-auth.ts';
@@ -39,12 +40,15 @@ import { randomIdSource, systemClock } from './app/system.ts';
 import { TokenService } from './app/token-service.ts';
 import { StaffUsers } from './app/staff-users.ts';
 import { type IlliadSimCommandOptions, runCli } from './cli/program.ts';
-import { describeProblem } from './domain/errors.ts';
+import { describeProblem, InterlendError } from './domain/errors.ts';
 import { holdingsSet } from './domain/request/lending-request.ts';
 import { BORROWING_MODEL, checkStateModel, LENDING_MODEL } from './domain/request/state-model.ts';
 import { buildServer } from './http/server.ts';
+import { createMetrics, jobFailureCounter } from './http/metrics.ts';
 import { staffInterface } from './ui/plugin.ts';
 import { connectIlliad } from './protocols/illiad/connection.ts';
+import { CALL_TIMEOUT_MS } from './protocols/illiad/http.ts';
+import { RETRY_BASE_MS } from './domain/jobs/backoff.ts';
 import { resolveHost } from './protocols/iso18626/host-resolver.ts';
 import { connectPeer } from './protocols/iso18626/peer-client.ts';
 import { createIso18626Responder } from './protocols/iso18626/responder.ts';
@@ -64,7 +68,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export async function openInstance(env: Env = process.env): Promise<Instance> {
   const storage = await openStorage(databaseSettingsFromEnv(env));
   const deps = { storage, clock: systemClock, ids: randomIdSource(), env };
-  const illiad = new IlliadExporter({ storage, env, connect: connectIlliad });
+  const illiad = new IlliadExporter({ storage, env, connect: connectIlliad, callTimeoutMs: illiadCallTimeoutMs(env) });
   // ILLiad partners exporting Using API get the export, ISO 18626 peers the Request; others wait for staff.
   let peers: PeerRequester | undefined;
   const borrowing = new BorrowingService({
@@ -99,6 +103,7 @@ export async function openInstance(env: Env = process.env): Promise<Instance> {
     patronRequests: new PatronRequests({ storage, clock: systemClock, borrowing, services, holdShelfDays: holdShelfDays(env) }),
     queues: new QueueService(deps),
     jobs: new JobService(deps),
+    operations: new OperationsService(deps),
     // SMTP_URL, NOTICE_FROM, NOTICE_REPLY_TO: without them notices are recorded as not sent, with the reason.
     notices: new NoticeService({ ...deps, mail: smtpMailerFromEnv(env), holdShelfDays: holdShelfDays(env) }),
     close: () => storage.close(),
@@ -112,6 +117,31 @@ function loanPeriodDays(env: Env): number {
   const days = Number(text);
   if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`LENDING_LOAN_PERIOD_DAYS must be a number of days from 1 to 365, not ${JSON.stringify(text)}`);
   return days;
+}
+
+/**
+ * A whole number of milliseconds from the environment, within bounds, or the default when unset: a setting that is
+ * set wrong stops the start with a sentence, rather than being ignored.
+ */
+function milliseconds(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < min || ms > max) throw new Error(`${name} must be a whole number of milliseconds from ${min} to ${max}, not ${JSON.stringify(text)}`);
+  return ms;
+}
+
+/**
+ * The first wait of the job retry backoff (JOB_RETRY_BASE_MS, default 5 s): it doubles per try (with jitter) up to
+ * an hour. Smaller makes a failed send come back sooner and a job give up sooner (8 tries).
+ */
+function retryBaseMs(env: Env): number {
+  return milliseconds(env, 'JOB_RETRY_BASE_MS', RETRY_BASE_MS, 10, 600_000);
+}
+
+/** How long one ILLiad Web Platform call may take (ILLIAD_CALL_TIMEOUT_MS, default 15 s), within the export's 45 s. */
+function illiadCallTimeoutMs(env: Env): number {
+  return milliseconds(env, 'ILLIAD_CALL_TIMEOUT_MS', CALL_TIMEOUT_MS, 100, EXPORT_DEADLINE_MS);
 }
 
 /** How many days a borrowed item waits on the hold shelf for its patron: HOLD_SHELF_DAYS, default 7. */
@@ -179,6 +209,8 @@ export async function serve(given: Env = process.env): Promise<void> {
   }
 
   const patronImport = new PatronImport({ config: instance.config, storage: instance.storage, patronAuth: instance.patronAuth });
+  // One registry for the server's metrics and the worker's failure counter (docs/operations.md).
+  const metrics = createMetrics();
   const app = await buildServer({
     config: instance.config,
     transfer: instance.transfer,
@@ -188,6 +220,8 @@ export async function serve(given: Env = process.env): Promise<void> {
     lending: instance.lending,
     queues: instance.queues,
     jobs: instance.jobs,
+    operations: instance.operations,
+    metrics,
     illiad: instance.illiad,
     patronImport,
     circulation: instance.circulation,
@@ -196,8 +230,8 @@ export async function serve(given: Env = process.env): Promise<void> {
     notices: instance.notices,
     publicUrl: env.PUBLIC_URL,
     storage: instance.storage,
-    iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => log.error({ error }, 'ISO 18626 message failed') }),
-    ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => log.error({ error }, 'NCIP message failed') }),
+    iso18626: createIso18626Responder({ peers: instance.peers, lending: instance.lending, onFault: (error) => logFault(log, error, 'ISO 18626 message failed') }),
+    ncip: createNcipResponder({ service: instance.ncip, storage: instance.storage, clock: systemClock, ids: randomIdSource(), onFault: (error) => logFault(log, error, 'NCIP message failed') }),
     ping: () => instance.storage.ping(),
     about: { version: VERSION, database: instance.storage.dialect, demo: () => isDemo(instance.storage) },
     logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -206,11 +240,14 @@ export async function serve(given: Env = process.env): Promise<void> {
     patronAuth: instance.patronAuth,
     patronPages: patronPages({ auth: patronAuthSettings(env), patronAuth: instance.patronAuth, requests: instance.patronRequests, clock: systemClock, demo: () => isDemo(instance.storage) }),
   });
+  const countJobFailure = jobFailureCounter(metrics);
   const worker = createWorker({
     storage: instance.storage,
     clock: systemClock,
     ids: randomIdSource(),
     log: log.child({ component: 'worker' }),
+    retryBaseMs: retryBaseMs(env),
+    onFailure: (job) => countJobFailure(job.type),
     ...instanceJobs(instance),
   });
   const sending = instance.notices.sending();
@@ -248,6 +285,12 @@ export async function serve(given: Env = process.env): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A fault met while answering a partner's message: the database being down is a warning (it passes), anything else an error. */
+function logFault(log: { warn(details: object, message: string): void; error(details: object, message: string): void }, error: unknown, message: string): void {
+  if (error instanceof InterlendError && error.code === 'ILL_ERR_DATABASE_UNAVAILABLE') log.warn({ error: error.cause ?? error }, `${message}: the database did not answer`);
+  else log.error({ error }, message);
 }
 
 /**

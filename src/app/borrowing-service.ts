@@ -18,9 +18,16 @@ import { evaluateRules, type RequestAttributes, type RuleTrace } from '../domain
 import { applyAction, type Effect, moveOn, type WalkContext } from '../domain/rota/walk.ts';
 import { ConfigCache, type ConfigSnapshot } from './config-snapshot.ts';
 import { noticeJob } from './notice-queue.ts';
+import { notePartnerCall } from './partner-health.ts';
 import type { Clock, HistoryEntry, IdSource, NcipMessageRecord, NewJob, PartnerAdapter, PartnerAnswer, Repositories, RequestListQuery, SendAttempt, SendResult, Storage } from './ports.ts';
 
 export const JOB_SEND = 'rota.send';
+/**
+ * Tries of a send before a partner that cannot be reached loses the request to staff (Ready to be sent): with the
+ * worker's backoff (5 s doubling to an hour) 30 tries span about 10 to 20 hours, so ILLiad down for a night
+ * costs no one any work (the dashboard shows it meanwhile), while a partner gone for good is noticed within a day.
+ */
+export const SEND_MAX_ATTEMPTS = 30;
 
 const conflict = (id: string) => new InterlendError('ILL_ERR_CONFLICT', `borrowing request ${id} was changed by someone else meanwhile; try again`);
 export const JOB_ANSWER_TIMER = 'rota.answer-timer';
@@ -200,7 +207,8 @@ export class BorrowingService {
     const result = await adapter.tell(request, partner, payload.action, payload.note);
     const lines = [...(result.calls ?? [])];
     if (result.unavailable !== undefined) lines.push(`${partner.code} could not be told of ${payload.action} (try ${attempt.number}${attempt.last ? ', the last' : ''}): ${result.unavailable}`);
-    await this.change(request.id, async (current) => {
+    await this.change(request.id, async (current, repos) => {
+      await this.notePartnerReached(repos, partner.code, result, this.deps.clock.now());
       const same = { actor: 'system', action: 'partner-call', fromStatus: current.status, toStatus: current.status, partner: partner.code };
       return lines.length ? { request: current, effects: [], history: lines.map((reason) => ({ ...same, reason })) } : undefined;
     });
@@ -245,9 +253,12 @@ export class BorrowingService {
   private async applyResult(requestId: string, entry: number, result: SendResult & { note?: string }): Promise<BorrowingRequest | undefined> {
     let applied: BorrowingRequest | undefined;
     await this.change(requestId, async (request, repos) => {
+      const now = this.deps.clock.now();
+      // Whether the partner answered is news about the partner even when the request has left it meanwhile.
+      const called = request.rota[entry]?.partner;
+      if (called) await this.notePartnerReached(repos, called, result, now);
       if (request.current !== entry) return undefined;
       const code = request.rota[entry]!.partner;
-      const now = this.deps.clock.now();
       const same = { fromStatus: request.status, toStatus: request.status, partner: code };
       const history: Change['history'][number][] = (result.calls ?? []).map((call) => ({ actor: 'system', action: 'partner-call', reason: call, ...same }));
       if (result.note) history.push({ actor: 'system', action: 'note', reason: result.note, ...same });
@@ -280,6 +291,11 @@ export class BorrowingService {
       return { request: next, effects, history };
     });
     return applied;
+  }
+
+  /** The partner's outage record (partner-health.ts): calls made and not unavailable were answered. */
+  private notePartnerReached(repos: Repositories, partner: string, result: Pick<SendResult, 'unavailable' | 'calls'>, now: string): Promise<void> {
+    return notePartnerCall(repos, partner, { unavailable: result.unavailable, answered: Boolean(result.calls?.length) }, now);
   }
 
   private async relocate(id: string, actor: string, reason?: string): Promise<BorrowingRequest> {
@@ -538,7 +554,7 @@ export class BorrowingService {
 function jobOf(effect: Effect): NewJob {
   switch (effect.type) {
     case 'send':
-      return { type: JOB_SEND, key: effect.key, payload: { requestId: effect.requestId, entry: effect.entry } };
+      return { type: JOB_SEND, key: effect.key, payload: { requestId: effect.requestId, entry: effect.entry }, maxAttempts: SEND_MAX_ATTEMPTS };
     case 'answer-timer':
       return { type: JOB_ANSWER_TIMER, key: effect.key, payload: { requestId: effect.requestId, entry: effect.entry }, runAt: effect.at };
     case 'tell-partner':

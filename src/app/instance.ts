@@ -8,6 +8,7 @@ import type { JobService } from './job-service.ts';
 import type { LendingService } from './lending-service.ts';
 import type { NcipService } from './ncip-service.ts';
 import type { NoticeService } from './notice-service.ts';
+import type { OperationsService } from './operations.ts';
 import type { PeerRequester } from './peer-requester.ts';
 import type { QueueService } from './queues.ts';
 import type { ConfigTransfer } from './config-transfer.ts';
@@ -29,6 +30,8 @@ export interface Instance {
   readonly borrowing: BorrowingService;
   readonly queues: QueueService;
   readonly jobs: JobService;
+  /** The queue and the partners as /metrics reports them (issue 10, outages). */
+  readonly operations: OperationsService;
   readonly illiad: IlliadExporter;
   readonly ncip: NcipService;
   readonly circulation: CirculationService;

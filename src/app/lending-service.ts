@@ -25,6 +25,7 @@ import {
 } from '../domain/request/lending-request.ts';
 import { allowedActions, LENDING_MODEL, LENDING_STATUS, type LendingStatus } from '../domain/request/state-model.ts';
 import { ConfigCache } from './config-snapshot.ts';
+import { notePartnerCall } from './partner-health.ts';
 import { carriesSecret, comesFromItsAddress, type HostResolver, isIsoPartner, type IsoPartner, isoPartnerBySymbol, ourAgencyId, secretOf } from './peer-auth.ts';
 import type { PeerConnector } from './peer-connection.ts';
 import type { Clock, IdSource, LendingHistoryEntry, LendingListQuery, Page, Repositories, SendAttempt, Storage } from './ports.ts';
@@ -455,22 +456,28 @@ export class LendingService {
           delivery: message.shipped && { dateSent: message.shipped.at, itemId: message.shipped.itemId, sentVia: message.shipped.sentVia, loanCondition: message.shipped.conditions },
         });
         if (!confirmation.ok) calls.push(`${partner.code} refused ${message.reasonForMessage} ${message.status} (${message.cause}): ${confirmation.errorType}${confirmation.errorValue ? ` (${confirmation.errorValue})` : ''}`);
-        request = await this.delivered(request.id, message.seq, calls);
+        request = await this.delivered(request.id, message.seq, calls, partner.code);
       } catch (error) {
         if (!(error instanceof InterlendError && error.code === 'ILL_ERR_PARTNER_UNAVAILABLE')) throw error;
         const lines = [...calls, `${partner.code} could not be told ${message.reasonForMessage} ${message.status} (try ${attempt.number}${attempt.last ? ', the last: the job waits for staff to retry it' : ''}): ${error.message}`];
-        await this.change(request!.id, async (current) => ({ request: current, history: lines.map((reason) => this.systemLine(current, reason)) }));
+        await this.change(request!.id, async (current, repos) => {
+          await notePartnerCall(repos, partner.code, { unavailable: error.message }, this.deps.clock.now());
+          return { request: current, history: lines.map((reason) => this.systemLine(current, reason)) };
+        });
         throw error;
       }
     }
   }
 
-  /** Takes a message out of the outbox, with the history lines of its sending. */
-  private delivered(id: string, seq: number, lines: readonly string[]): Promise<LendingRequest> {
-    return this.change(id, async (request) => ({
-      request: { ...request, outbox: request.outbox.filter((m) => m.seq !== seq) },
-      history: lines.map((reason) => this.systemLine(request, reason)),
-    }));
+  /** Takes a message out of the outbox, with the history lines of its sending (`answeredBy`: the partner confirmed). */
+  private delivered(id: string, seq: number, lines: readonly string[], answeredBy?: string): Promise<LendingRequest> {
+    return this.change(id, async (request, repos) => {
+      if (answeredBy) await notePartnerCall(repos, answeredBy, { answered: true }, this.deps.clock.now());
+      return {
+        request: { ...request, outbox: request.outbox.filter((m) => m.seq !== seq) },
+        history: lines.map((reason) => this.systemLine(request, reason)),
+      };
+    });
   }
 
   private systemLine(request: LendingRequest, reason: string): HistoryLine {
@@ -535,12 +542,12 @@ export class LendingService {
    * Loads, changes and saves a request in one transaction with its history and the send jobs of the messages it
    * queued. A concurrent save (the version moved on) is retried from a fresh read.
    */
-  private async change(id: string, work: (request: LendingRequest) => Promise<Change>): Promise<LendingRequest> {
+  private async change(id: string, work: (request: LendingRequest, repos: Repositories) => Promise<Change>): Promise<LendingRequest> {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.deps.storage.transaction(async (repos) => {
         const request = await repos.lending.get(id);
         if (!request) throw notFound(`lending request ${id}`);
-        const change = await work(request);
+        const change = await work(request, repos);
         const next: LendingRequest = { ...change.request, version: request.version + 1, updatedAt: this.deps.clock.now() };
         if (!(await repos.lending.update(next))) return undefined;
         const queued = next.outbox.filter((m) => m.seq > request.messageSeq).map((m) => m.seq);

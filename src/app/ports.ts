@@ -366,6 +366,48 @@ export interface PartnerAlertRepository {
   list(): Promise<PartnerAlert[]>;
 }
 
+/** A partner whose calls fail (refused, no answer, a 5xx): from the first failed call until one is answered again. */
+export interface PartnerOutage {
+  readonly partner: string;
+  /** The first failed call of this outage. */
+  readonly since: string;
+  /** The last failed call. */
+  readonly lastAt: string;
+  /** What the last failed call met, as the partner adapter said it. */
+  readonly message: string;
+  /** Failed calls so far in this outage. */
+  readonly failures: number;
+}
+
+export interface PartnerOutageRepository {
+  /** A call to the partner failed: starts its outage, or adds to the one going on (keeping `since`). */
+  failed(partner: string, message: string, at: string): Promise<void>;
+  /** A call to the partner was answered: its outage (if any) is over. Returns whether there was one. */
+  answered(partner: string): Promise<boolean>;
+  list(): Promise<PartnerOutage[]>;
+}
+
+/** Jobs by type and state (done left out: they only pile up), for /metrics. */
+export interface JobStats {
+  readonly byTypeAndState: readonly { readonly type: string; readonly state: JobState; readonly count: number }[];
+  /** Ready jobs that have failed at least once: waiting for their next try. */
+  readonly retryingByType: readonly { readonly type: string; readonly count: number }[];
+  /** The runAt of the job that has been due longest (ready and due, or running past its lease); null: none is due. */
+  readonly oldestDueAt: string | null;
+}
+
+/** What the operator's views (/metrics, the dashboard) read about the queue; nothing here is on a request's path. */
+export interface OperationsRepository {
+  jobStats(now: string): Promise<JobStats>;
+  /**
+   * Send jobs (`type`) waiting for a next try after a failed one, by the partner their request is with now: how many,
+   * and when the first runs.
+   */
+  waitingSends(type: string): Promise<{ readonly partner: string; readonly count: number; readonly nextTry: string }[]>;
+  /** Makes the waiting send jobs (`type`) of requests with `partner` due now; returns how many. */
+  wakeSends(type: string, partner: string, now: string): Promise<number>;
+}
+
 /** Rule sets by content hash: the rota assignment rules a request was routed by (written once, never changed). */
 export interface RuleSetRepository {
   /** Stores the rule set unless a set with this id is already there. */
@@ -492,6 +534,8 @@ export interface Repositories {
   readonly lending: LendingRequestRepository;
   readonly ruleSets: RuleSetRepository;
   readonly partnerAlerts: PartnerAlertRepository;
+  readonly partnerOutages: PartnerOutageRepository;
+  readonly operations: OperationsRepository;
   readonly circulation: CirculationRepository;
   readonly ncipMessages: NcipMessageRepository;
   readonly notices: NoticeRepository;

@@ -5,6 +5,10 @@
  */
 import { BORROWING_MODEL, BORROWING_STATUS, type BorrowingStatus } from '../domain/request/state-model.ts';
 import type { BorrowingRequest } from '../domain/request/borrowing-request.ts';
+import { type OutageKind, outageWords } from '../domain/partners/outage.ts';
+import { JOB_SEND } from './borrowing-service.ts';
+import { ConfigCache } from './config-snapshot.ts';
+import { exportsThroughApi } from './illiad-export.ts';
 import type { Clock, Page, PartnerAlert, Storage } from './ports.ts';
 
 const DAY_MS = 86_400_000;
@@ -15,10 +19,67 @@ export interface QueueCounts {
   readonly needsAttention: Record<string, number>;
   /** Partners whose configuration failed when last used (a refused ILLiad API key), until they work again. */
   readonly partnerAlerts: PartnerAlert[];
+  /** Partners that cannot be reached now (their last call failed), with the requests waiting for them. */
+  readonly partnerOutages: PartnerOutageReport[];
+  /** The institution's time zone, for showing times. */
+  readonly timeZone: string;
+}
+
+/** A partner that cannot be reached, as staff are told: who, since when, why, and what waits for it. */
+export interface PartnerOutageReport {
+  readonly partner: string;
+  /** The partner's name (its code when it no longer exists). */
+  readonly name: string;
+  /** An ILLiad partner exporting Using API: the lender of last resort of the guide. */
+  readonly lenderOfLastResort: boolean;
+  readonly since: string;
+  readonly lastAt: string;
+  readonly kind: OutageKind;
+  /** The last failure in words ("connection refused"). */
+  readonly reason: string;
+  /** The last failure as the call reported it. */
+  readonly message: string;
+  readonly failures: number;
+  /** Requests whose send to this partner failed and will be tried again. */
+  readonly waiting: number;
+  /** When the first of them is tried again; null when none waits. */
+  readonly nextTry: string | null;
 }
 
 export class QueueService {
+  private readonly configCache = new ConfigCache();
+
   constructor(private readonly deps: { storage: Storage; clock: Clock }) {}
+
+  /**
+   * Partners whose calls fail now, oldest outage first, each with the send jobs waiting to try it again (issue 10,
+   * outages). Reads the outage records (a few rows) and the retried send jobs, never the requests as a whole.
+   */
+  async partnerOutages(): Promise<PartnerOutageReport[]> {
+    const read = this.deps.storage.read;
+    const outages = await read.partnerOutages.list();
+    if (outages.length === 0) return [];
+    const { partners } = await this.configCache.get(read);
+    const waiting = new Map((await read.operations.waitingSends(JOB_SEND)).map((w) => [w.partner, w]));
+    return outages.map((outage) => {
+      const partner = partners.get(outage.partner);
+      const words = outageWords(outage.message);
+      const waits = waiting.get(outage.partner);
+      return {
+        partner: outage.partner,
+        name: partner?.name ?? outage.partner,
+        lenderOfLastResort: partner ? exportsThroughApi(partner) : false,
+        since: outage.since,
+        lastAt: outage.lastAt,
+        kind: words.kind,
+        reason: words.reason,
+        message: outage.message,
+        failures: outage.failures,
+        waiting: waits?.count ?? 0,
+        nextTry: waits?.nextTry ?? null,
+      };
+    });
+  }
 
   private staleBefore(staleDays: number): string {
     return new Date(Date.parse(this.deps.clock.now()) - staleDays * DAY_MS).toISOString();
@@ -36,7 +97,8 @@ export class QueueService {
     // Counted in the database: Expired requests pile up over the years, and only the count is needed here.
     needsAttention.REJECTED_NO_PARTNER_LEFT = (await repo.list({ statuses: ['EXPIRED'], rejectedByLastPartner: true, limit: 1, offset: 0 })).total;
     needsAttention.STALE = (await repo.list({ statuses: OPEN, limit: 1, offset: 0, unchangedSince: this.staleBefore(staleDays) })).total;
-    return { byStatus, needsAttention, partnerAlerts: await this.deps.storage.read.partnerAlerts.list() };
+    const timeZone = (await this.configCache.get(this.deps.storage.read)).institution?.timeZone ?? 'UTC';
+    return { byStatus, needsAttention, partnerAlerts: await this.deps.storage.read.partnerAlerts.list(), partnerOutages: await this.partnerOutages(), timeZone };
   }
 
   /**

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'ILL_ERR_PARTNER_REFUSED', // a partner's system refused the data (ILLiad 400 with ModelState): fix the request
   'ILL_ERR_PARTNER_UNAVAILABLE', // a partner's system did not answer usefully (timeout, network, 5xx): try later
   'ILL_ERR_NOT_YET', // an earlier step this one depends on is still being recorded here: send it again shortly
+  'ILL_ERR_DATABASE_UNAVAILABLE', // our database does not answer (PostgreSQL down or restarting): send it again shortly
   // Circulation and partners' messages (NCIP Problem types at the NCIP edge).
   'ILL_ERR_UNKNOWN_AGENCY', // the message names a partner or an institution we do not know
   'ILL_ERR_UNKNOWN_USER', // no patron has the user id the partner sent (after its identity rule)
@@ -55,8 +56,10 @@ export class InterlendError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly problems: readonly Problem[] = [],
+    /** What was underneath (a driver's error), for the server's log only; never shown to callers. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 
   /**
@@ -64,7 +67,13 @@ export class InterlendError extends Error {
    * change, a fault of ours. The job worker reads it (`retry: false` parks a job at once).
    */
   get retry(): boolean {
-    return this.code === 'ILL_ERR_PARTNER_UNAVAILABLE' || this.code === 'ILL_ERR_MAIL_UNAVAILABLE' || this.code === 'ILL_ERR_CONFLICT' || this.code === 'ILL_ERR_INTERNAL';
+    return (
+      this.code === 'ILL_ERR_PARTNER_UNAVAILABLE' ||
+      this.code === 'ILL_ERR_MAIL_UNAVAILABLE' ||
+      this.code === 'ILL_ERR_DATABASE_UNAVAILABLE' ||
+      this.code === 'ILL_ERR_CONFLICT' ||
+      this.code === 'ILL_ERR_INTERNAL'
+    );
   }
 }
 

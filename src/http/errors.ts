@@ -23,6 +23,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   ILL_ERR_PARTNER_REFUSED: 502,
   ILL_ERR_PARTNER_UNAVAILABLE: 504,
   ILL_ERR_NOT_YET: 503,
+  ILL_ERR_DATABASE_UNAVAILABLE: 503,
   ILL_ERR_UNKNOWN_AGENCY: 422,
   ILL_ERR_UNKNOWN_USER: 422,
   ILL_ERR_UNKNOWN_ITEM: 404,
@@ -39,6 +40,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 export function errorBody(error: InterlendError) {
   return { error: { code: error.code, message: error.message, problems: error.problems } };
 }
+
+/** Seconds a caller is asked to wait before sending again, with a 503 (RFC 9110 §10.2.3 Retry-After). */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** Fastify's own client errors (bad JSON, too large, wrong content type) in our shape. */
 function fromFastify(error: FastifyError): InterlendError | undefined {
@@ -61,6 +65,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(500).send({ error: { code: 'ILL_ERR_INTERNAL', message: `something went wrong on the server (request ${request.id})`, problems: [] } });
     }
     if (known.code === 'ILL_ERR_UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
+    // The database down (a restart, an outage): logged with what the driver said, which the caller is not told.
+    if (known.code === 'ILL_ERR_DATABASE_UNAVAILABLE') request.log.warn({ err: known.cause ?? known }, 'the database did not answer');
+    if (HTTP_STATUS[known.code] === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.status(HTTP_STATUS[known.code]).send(errorBody(known));
   });
   app.setNotFoundHandler((request, reply) => {

@@ -19,6 +19,7 @@ import type { PatronAuthService } from '../app/patron-auth.ts';
 import type { RequestServices } from '../app/request-services.ts';
 import type { Storage } from '../app/ports.ts';
 import type { JobService } from '../app/job-service.ts';
+import type { OperationsService } from '../app/operations.ts';
 import type { QueueService } from '../app/queues.ts';
 import type { TokenService } from '../app/token-service.ts';
 import type { StaffUsers } from '../app/staff-users.ts';
@@ -26,7 +27,7 @@ import { InterlendError } from '../domain/errors.ts';
 import { NUL_MESSAGE, pathOfNul } from '../domain/nul.ts';
 import { requireTokens } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
-import { createMetrics, instrument } from './metrics.ts';
+import { createMetrics, instrument, operationsMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { configObjectRoutes } from './routes/config-objects.ts';
 import { circulationRoutes } from './routes/circulation.ts';
@@ -54,6 +55,8 @@ export interface ServerDeps {
   readonly lending: LendingService;
   readonly queues: QueueService;
   readonly jobs: JobService;
+  /** The queue and partners as /metrics reports them, read at each scrape. */
+  readonly operations: OperationsService;
   /** The ILLiad export, for the identity dry run. */
   readonly illiad: IlliadExporter;
   /** Patrons from CSV (issue 8, item 6); without it there is no `POST /api/v1/patrons/import`. */
@@ -127,6 +130,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const metrics = deps.metrics ?? createMetrics();
   instrument(app, metrics);
+  const scrape = operationsMetrics(metrics, deps.operations);
 
   await app.register(swagger, {
     openapi: {
@@ -145,7 +149,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       return reply.status(503).send({ status: 'unavailable', database: deps.about.database });
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.contentType).send(await scrape()));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (api) => {

@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
+import { guardedPool } from './unavailable.ts';
 
 const CHECKPOINT_INTERVAL_MS = 200;
 
@@ -57,12 +58,26 @@ export function redactUrl(url: string): string {
   }
 }
 
-export function openDatabase(settings: DatabaseSettings): DatabaseHandle {
+/** How long a query waits for a connection (a new one, or a free one of the pool) before it fails as unavailable. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface DatabaseEvents {
+  /** A pooled connection lost its server (PostgreSQL restarted or crashed); the pool drops it and opens new ones. */
+  readonly onConnectionLost?: (error: Error) => void;
+}
+
+export function openDatabase(settings: DatabaseSettings, events: DatabaseEvents = {}): DatabaseHandle {
   if (settings.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: settings.url, max: 10 });
-    // An idle client that loses its server would otherwise throw out of the process.
+    // keepAlive: a server that vanished without a word (a dead host) is noticed by TCP instead of never.
+    const pool = new pg.Pool({ connectionString: settings.url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    const lost = (error: Error) => events.onConnectionLost?.(error);
+    // pg emits 'error' on a client whose server went away. The pool listens on its idle clients (and then emits on
+    // itself: handled here); a client in use has no listener, and an 'error' without one throws out of the process,
+    // so every client gets one for its whole life. Its query fails too, and Kysely hands the dead client back, which
+    // the pool then drops (pg-pool checks that it is still queryable): the pool heals by opening new connections.
+    pool.on('connect', (client) => client.on('error', lost));
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });
     return { db, dialect: 'postgres', description: redactUrl(settings.url), close: () => db.destroy() };
   }
   if (settings.file !== ':memory:') mkdirSync(join(settings.file, '..'), { recursive: true });

@@ -9,6 +9,7 @@ import { circulationRepository, ncipMessageRepository } from './circulation-repo
 import { bumpConfigVersion, CONFIG_VERSION_KEY, configRepository } from './config-repository.ts';
 import type { Dialect } from './database.ts';
 import { jobRepository } from './job-repository.ts';
+import { operationsRepository, partnerOutageRepository } from './operations-repository.ts';
 import { lendingRepository } from './lending-repository.ts';
 import { staffUserRepository } from './staff-user-repository.ts';
 import { noticeRepository, noticeTemplateRepository } from './notice-repository.ts';
@@ -201,6 +202,8 @@ export function repositories(db: Kysely<Database>, dialect: Dialect): Repositori
     noticeTemplates: noticeTemplateRepository(db),
     patronPins: patronPinRepository(db),
     signInThrottle: signInThrottleRepository(db),
+    partnerOutages: partnerOutageRepository(db),
+    operations: operationsRepository(db, dialect),
     partnerAlerts: {
       async put(alert) {
         const values = { partner: alert.partner, message: alert.message, at: alert.at };

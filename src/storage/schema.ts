@@ -166,6 +166,15 @@ export interface PartnerAlertRow {
   at: string;
 }
 
+/** A partner whose calls fail (0014): since the first failure, until a call is answered again. */
+export interface PartnerOutageRow {
+  partner: string;
+  since: string;
+  last_at: string;
+  message: string;
+  failures: number;
+}
+
 export interface ItemRow {
   id: string;
   barcode: string;
@@ -292,6 +301,7 @@ export interface Database {
   lending_history: LendingHistoryRow;
   rule_set: RuleSetRow;
   partner_alert: PartnerAlertRow;
+  partner_outage: PartnerOutageRow;
   item: ItemRow;
   hold: HoldRow;
   loan: LoanRow;

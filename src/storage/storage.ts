@@ -1,11 +1,11 @@
 import type { Storage } from '../app/ports.ts';
-import { type DatabaseSettings, migrateToLatest, openDatabase, ping } from './database.ts';
+import { type DatabaseEvents, type DatabaseSettings, migrateToLatest, openDatabase, ping } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
 import { repositories } from './repositories.ts';
 
 /** Opens the database, brings its schema up to date, and hands out repositories. */
-export async function openStorage(settings: DatabaseSettings): Promise<Storage & { description: string; appliedMigrations: string[] }> {
-  const handle = openDatabase(settings);
+export async function openStorage(settings: DatabaseSettings, events: DatabaseEvents = {}): Promise<Storage & { description: string; appliedMigrations: string[] }> {
+  const handle = openDatabase(settings, events);
   let appliedMigrations: string[];
   try {
     appliedMigrations = await migrateToLatest(handle.db);

@@ -19,8 +19,19 @@ const STATUS: Partial<Record<ErrorCode, [number, string]>> = {
   ILL_ERR_PAYLOAD_TOO_LARGE: [413, 'Too large'],
 };
 
+/** What staff read while the database is down (a PostgreSQL restart, an outage): nothing is lost, it comes back. */
+export const DATABASE_DOWN_MESSAGE =
+  'The database is not answering, so this page cannot be shown now. Requests are kept and will resume: what partners and ILLiad send is answered "try again later", and they send it again. Reload this page in a minute; if it goes on, tell your administrator.';
+
 export function installUiErrors(app: FastifyInstance, deps: UiDeps): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof InterlendError && error.code === 'ILL_ERR_DATABASE_UNAVAILABLE') {
+      request.log.warn({ err: error.cause ?? error }, 'staff page: the database did not answer');
+      reply.header('retry-after', '30');
+      // The shell without the database: no DEMO banner (that is read from the database), the signed-in staff if known.
+      const shell = await shellFor({ ...deps, demo: async () => false }, request, 'Database not answering');
+      return html(reply, MessagePage({ shell, heading: 'The database is not answering', message: DATABASE_DOWN_MESSAGE }), 503);
+    }
     const known = error instanceof InterlendError ? STATUS[error.code] : undefined;
     const client = !known && (error.statusCode ?? 500) < 500 ? ([error.statusCode!, 'That did not work'] as [number, string]) : undefined;
     const [status, heading] = known ?? client ?? [500, 'Something went wrong'];

@@ -3,11 +3,13 @@
  * (a worker that dies mid-run loses its lease and another takes the job over), so handlers must be idempotent —
  * key their effects by job.key.
  *
- * It sees storage only through the Storage port and time only through the Clock, so tests can drive it; the one
- * real timer is the idle sleep between polls, which no outcome depends on.
+ * It sees storage only through the Storage port and time only through the Clock, so tests can drive it; the real
+ * timers are the idle sleep between polls and the pause between tries to record an outcome while the database is
+ * down, which no outcome depends on.
  */
 import type { Clock, IdSource, Job, Storage } from '../app/ports.ts';
-import { retryDelayMs } from '../domain/jobs/backoff.ts';
+import { RETRY_BASE_MS, retryDelayMs } from '../domain/jobs/backoff.ts';
+import { InterlendError } from '../domain/errors.ts';
 import { describeError, isPermanent } from './errors.ts';
 
 export { PermanentJobError } from './errors.ts';
@@ -41,6 +43,10 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   /** Jitter for the retry backoff, in [0, 1). Default Math.random. */
   readonly random?: () => number;
+  /** The backoff's first step (JOB_RETRY_BASE_MS); it doubles per try up to an hour. Default 5 s. */
+  readonly retryBaseMs?: number;
+  /** Each run of a job that failed (to be retried or parked), e.g. for a metric. */
+  readonly onFailure?: (job: Job) => void;
   readonly log?: WorkerLog;
 }
 
@@ -75,9 +81,29 @@ export function createWorker(options: WorkerOptions): Worker {
     log.warn({ job: job.id, type: job.type, worker: id }, `job ${outcome} but its lease had been taken over by another worker; that worker's result counts`);
   }
 
-  async function park(job: Job, reason: string): Promise<void> {
+  /**
+   * Writes a job's outcome (done, retry at, parked). When the database does not answer (a PostgreSQL restart), the
+   * worker still holds the job's lease, so it keeps trying to write, every pollMs, until the write goes through or
+   * the lease is about to pass (then whoever claims the job next runs it again: at least once, never lost). Without
+   * this a job whose run ended during a restart would stay "running" until its lease ran out, a minute later.
+   * Measured on the process's own clock from the claim: the injected Clock may stand still in tests.
+   */
+  async function record<T>(job: Job, claimedAt: number, write: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await write();
+      } catch (error) {
+        const databaseDown = error instanceof InterlendError && error.code === 'ILL_ERR_DATABASE_UNAVAILABLE';
+        if (!databaseDown || stopping || performance.now() + pollMs >= claimedAt + leaseMs) throw error;
+        log.warn({ job: job.id, type: job.type, worker: id }, 'the database did not answer while recording a job outcome; trying again');
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    }
+  }
+
+  async function park(job: Job, reason: string, claimedAt: number): Promise<void> {
     log.error({ job: job.id, type: job.type, attempts: job.attempts }, `job parked as failed: ${reason}`);
-    if (!(await jobs.fail(job.id, id!, clock.now(), reason, null))) return lostLease(job, 'was parked');
+    if (!(await record(job, claimedAt, () => jobs.fail(job.id, id!, clock.now(), reason, null)))) return lostLease(job, 'was parked');
     const parked = options.onParked && Object.hasOwn(options.onParked, job.type) ? options.onParked[job.type] : undefined;
     try {
       await parked?.(job, reason);
@@ -86,15 +112,15 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function execute(job: Job): Promise<void> {
+  async function execute(job: Job, claimedAt: number): Promise<void> {
     // Only reachable through lease expiry: every run so far died without reporting (a job that crashes the worker).
     // Running it yet again would loop forever, so it stops here.
     if (job.attempts > job.maxAttempts) {
-      return park(job, `started ${job.attempts - 1} times without finishing (each worker stopped before reporting); maxAttempts is ${job.maxAttempts}`);
+      return park(job, `started ${job.attempts - 1} times without finishing (each worker stopped before reporting); maxAttempts is ${job.maxAttempts}`, claimedAt);
     }
     // hasOwn, so a type like "toString" does not find Object.prototype's function.
     const handler = Object.hasOwn(handlers, job.type) ? handlers[job.type] : undefined;
-    if (!handler) return park(job, `no handler for job type "${job.type}"`);
+    if (!handler) return park(job, `no handler for job type "${job.type}"`, claimedAt);
 
     let failure: { error: unknown } | undefined;
     try {
@@ -104,15 +130,16 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     const now = clock.now();
     if (!failure) {
-      if (!(await jobs.complete(job.id, id!, now))) lostLease(job, 'finished');
+      if (!(await record(job, claimedAt, () => jobs.complete(job.id, id!, clock.now())))) lostLease(job, 'finished');
       return;
     }
     const message = describeError(failure.error);
-    if (isPermanent(failure.error)) return park(job, message);
-    if (job.attempts >= job.maxAttempts) return park(job, message);
-    const retryAt = plusMs(now, retryDelayMs(job.attempts, random()));
+    options.onFailure?.(job);
+    if (isPermanent(failure.error)) return park(job, message, claimedAt);
+    if (job.attempts >= job.maxAttempts) return park(job, message, claimedAt);
+    const retryAt = plusMs(now, retryDelayMs(job.attempts, random(), options.retryBaseMs));
     log.warn({ job: job.id, type: job.type, attempts: job.attempts, retryAt, error: message }, 'job failed; will retry');
-    if (!(await jobs.fail(job.id, id!, now, message, retryAt))) lostLease(job, 'failed');
+    if (!(await record(job, claimedAt, () => jobs.fail(job.id, id!, clock.now(), message, retryAt)))) lostLease(job, 'failed');
   }
 
   // Runs in progress (from the loop or from callers of runOnce), so stop() can wait for them.
@@ -122,9 +149,10 @@ export function createWorker(options: WorkerOptions): Worker {
     const run = (async () => {
       // If the claim succeeds but recording the outcome throws (database gone), the job stays running until its
       // lease passes, and then runs again: at least once, never lost.
+      const claimedAt = performance.now();
       const job = await jobs.claim(clock.now(), leaseMs, id!);
       if (!job) return 'idle' as const;
-      await execute(job);
+      await execute(job, claimedAt);
       return 'ran' as const;
     })();
     inFlight.add(run);
@@ -170,7 +198,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (loop) return;
       stopping = false;
       loop = poll();
-      log.info({ worker: id, leaseMs, pollMs }, 'worker started');
+      log.info({ worker: id, leaseMs, pollMs, retryBaseMs: options.retryBaseMs ?? RETRY_BASE_MS }, 'worker started');
     },
     async stop() {
       stopping = true;

@@ -11,6 +11,7 @@ import { JobService } from '../../src/app/job-service.ts';
 import { LendingService } from '../../src/app/lending-service.ts';
 import { manualAdapter } from '../../src/app/partner-adapters.ts';
 import { QueueService } from '../../src/app/queues.ts';
+import { OperationsService } from '../../src/app/operations.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import { AvailabilityService } from '../../src/app/availability.ts';
 import { DoctorService } from '../../src/app/doctor-service.ts';
@@ -64,6 +65,7 @@ describe('secrets never leave the server', () => {
       lending: new LendingService({ ...deps, connect: connectPeer }),
       queues: new QueueService(deps),
       jobs: new JobService(deps),
+      operations: new OperationsService(deps),
       illiad: new IlliadExporter({ ...deps, connect: connectIlliad }),
       circulation: new CirculationService({ ...deps, borrowing, ncip }),
       availability: new AvailabilityService(undefined),

@@ -10,6 +10,7 @@ import { PatronImport } from '../../src/app/patron-import.ts';
 import { ConfigService } from '../../src/app/config-service.ts';
 import { JobService } from '../../src/app/job-service.ts';
 import { QueueService } from '../../src/app/queues.ts';
+import { OperationsService } from '../../src/app/operations.ts';
 import { createWorker, type Worker } from '../../src/worker/worker.ts';
 import { ConfigTransfer } from '../../src/app/config-transfer.ts';
 import type { PartnerAdapter, PartnerAnswer, Storage } from '../../src/app/ports.ts';
@@ -53,6 +54,7 @@ export interface TestApp {
   /** Staff users (user name and password sign-in), with cheap scrypt parameters so tests stay quick. */
   readonly staffUsers: StaffUsers;
   readonly borrowing: BorrowingService;
+  readonly queues: QueueService;
   readonly lending: LendingService;
   /** Notices to patrons: by SMTP when the env has SMTP_URL and NOTICE_FROM, else recorded as not sent. */
   readonly notices: NoticeService;
@@ -158,6 +160,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     lending,
     queues,
     jobs: new JobService(deps),
+    operations: new OperationsService(deps),
     illiad,
     patronImport,
     circulation,
@@ -183,6 +186,7 @@ export async function createTestApp(dialect: Dialect = 'sqlite', env: Record<str
     tokens,
     staffUsers,
     borrowing,
+    queues,
     lending,
     notices,
     ncip,

@@ -8,6 +8,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { Job, Storage } from '../../src/app/ports.ts';
 import { retryDelayMs } from '../../src/domain/jobs/backoff.ts';
 import { openStorage } from '../../src/storage/storage.ts';
+import { databaseUnavailable } from '../../src/storage/unavailable.ts';
 import { createWorker, PermanentJobError, type WorkerLog } from '../../src/worker/worker.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.ts';
 import { FakeClock } from '../support/fakes.ts';
@@ -263,6 +264,54 @@ for (const { dialect, skip } of DIALECTS) {
       await storage.read.jobs.enqueue({ type: 'slow', key: 'slow-2', payload: null }, 'job-slow-2', clock.now());
       for (let i = 0; i < 20; i++) await tick();
       assert.equal((await storage.read.jobs.get('job-slow-2'))?.state, 'ready');
+    });
+
+    test('JOB_RETRY_BASE_MS: the backoff starts from retryBaseMs; each failed run is reported to onFailure', async (t) => {
+      const { storage, clock } = await fresh(t, dialect);
+      const failures: string[] = [];
+      const worker = createWorker({
+        storage,
+        clock,
+        workerId: 'w1',
+        random: HALF,
+        retryBaseMs: 200,
+        onFailure: (job) => failures.push(job.type),
+        handlers: { 'peer.send': async () => Promise.reject(new Error('connection refused')) },
+      });
+      await storage.read.jobs.enqueue({ type: 'peer.send', key: 'fast-1', payload: null }, 'job-1', clock.now());
+      const t0 = clock.now();
+      assert.equal(await worker.runOnce(), 'ran');
+      assert.equal((await storage.read.jobs.get('job-1'))?.runAt, new Date(Date.parse(t0) + retryDelayMs(1, 0.5, 200)).toISOString());
+      assert.equal(retryDelayMs(1, 0.5, 200), 150, 'half to all of the 200 ms first step');
+      assert.deepEqual(failures, ['peer.send']);
+    });
+
+    test('the database not answering when an outcome is recorded: the worker, still holding the lease, records it once it answers', async (t) => {
+      const { storage, clock } = await fresh(t, dialect);
+      const log = recordingLog();
+      let down = 2;
+      const jobs = storage.read.jobs;
+      // complete() fails twice as it does while PostgreSQL restarts, then works.
+      const flaky: Storage = {
+        ...storage,
+        read: {
+          ...storage.read,
+          jobs: {
+            ...jobs,
+            complete: async (...args) => {
+              if (down-- > 0) throw databaseUnavailable(new Error('Connection terminated unexpectedly'));
+              return jobs.complete(...args);
+            },
+          },
+        },
+      };
+      let runs = 0;
+      const worker = createWorker({ storage: flaky, clock, workerId: 'w1', pollMs: 10, log, handlers: { 'peer.send': async () => void runs++ } });
+      await jobs.enqueue({ type: 'peer.send', key: 'record-1', payload: null }, 'job-1', clock.now());
+      assert.equal(await worker.runOnce(), 'ran');
+      const job = await jobs.get('job-1');
+      assert.deepEqual([job?.state, job?.attempts, runs], ['done', 1, 1], 'recorded as done, run once');
+      assert.equal(log.lines.filter((l) => /did not answer while recording/.test(l.message)).length, 2);
     });
 
     test('two workers on two connections to one database never run the same job', { timeout: 120_000 }, async (t) => {

@@ -6,7 +6,7 @@ export type Iso18626Endpoint = (
   headers?: Readonly<Record<string, string | undefined>>,
   /** Where the message came from: peers without a shared secret are checked against their configured address. */
   from?: { readonly remoteAddress?: string },
-) => Promise<{ status: number; contentType: string; body: string }>;
+) => Promise<{ status: number; contentType: string; body: string; headers?: Readonly<Record<string, string>> }>;
 
 /** Bodies above this are refused by fastify (413) before the responder; peers' messages are a few KB. */
 export const ISO18626_READ_LIMIT = 1024 * 1024;
@@ -18,6 +18,7 @@ export async function iso18626Routes(app: FastifyInstance, deps: { iso18626: Iso
     scope.post('/iso18626', { schema: { hide: true } }, async (request, reply) => {
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]));
       const answer = await deps.iso18626(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), headers, { remoteAddress: request.ip });
+      if (answer.headers) reply.headers(answer.headers);
       return reply.status(answer.status).type(answer.contentType).send(answer.body);
     });
   });

@@ -27,7 +27,21 @@ export interface Iso18626Answer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Our database down (a restart, an outage): HTTP 503 with Retry-After, not an ERROR confirmation. ISO 18626 has no
+ * errorType for "try again later" (§4.10: UnsupportedActionType, UnsupportedReasonForMessageType,
+ * UnrecognisedDataElement, UnrecognisedDataValue, BadlyFormedMessage all say the message is wrong), and peers file an
+ * ERROR as a refusal; a 5xx is what they (and our own client, peer-client.ts) send again.
+ */
+const TRY_AGAIN: Iso18626Answer = {
+  status: 503,
+  contentType: 'text/plain; charset=utf-8',
+  body: 'the library system is briefly unavailable (its database is not answering); send the message again shortly',
+  headers: { 'retry-after': '5' },
+};
 
 const xml = (confirmation: Iso18626Confirmation): Iso18626Answer => ({ status: 200, contentType: 'application/xml; charset=utf-8', body: buildIso18626(confirmation) });
 const plain = (status: number, text: string): Iso18626Answer => ({ status, contentType: 'text/plain; charset=utf-8', body: text });
@@ -91,6 +105,7 @@ export function createIso18626Responder(deps: {
 }): (body: Buffer, headers?: Readonly<Record<string, string | undefined>>, from?: { readonly remoteAddress?: string }) => Promise<Iso18626Answer> {
   /** The ERROR confirmation for a refusal; a fault of ours (not an InterlendError) is reported and answered too. */
   const refusal = (message: Iso18626Confirmable, error: unknown, action?: string): Iso18626Answer => {
+    if (error instanceof InterlendError && error.code === 'ILL_ERR_DATABASE_UNAVAILABLE') return TRY_AGAIN;
     if (!(error instanceof InterlendError)) deps.onFault?.(error);
     const data: Iso18626ErrorInput =
       error instanceof InterlendError && error.code === 'ILL_ERR_UNSUPPORTED_SERVICE'

@@ -8,7 +8,7 @@
  * One log line per request, never with the key.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen } from '../http-server.ts';
+import { listen, listenAgain, stopListening } from '../http-server.ts';
 import { handleControl } from './control.ts';
 import { defaultFaults, type FaultSettings, fires } from './faults.ts';
 import { type Answer, message, readBody, send, sendAnswer, sleep } from './http.ts';
@@ -93,6 +93,10 @@ export interface IlliadSimulator {
   readonly faults: FaultSettings;
   /** An emulated ILLiad staff action; resolves with what the NCIP add-on did with the answer. */
   event(kind: IlliadEventKind, transactionNumber: number): Promise<IlliadEventResult>;
+  /** ILLiad down: the port refuses connections until `listenAgain`; users and transactions are kept. */
+  stopListening(): Promise<void>;
+  /** ILLiad back, on the same port. */
+  listenAgain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -231,10 +235,13 @@ export async function startIlliadSimulator(options: IlliadSimulatorOptions): Pro
     store,
     faults,
     event: (kind, transactionNumber) => addon.event(kind, transactionNumber),
+    stopListening: () => stopListening(server),
+    listenAgain: () => listenAgain(server, origin),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const timer of held) clearTimeout(timer);
         held.clear();
+        if (!server.listening) return resolve(); // stopped listening (an outage) and never back
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

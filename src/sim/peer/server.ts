@@ -10,7 +10,7 @@
  * No authentication: a loopback test tool.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readLimitedBody } from '../http-server.ts';
+import { listen, listenAgain, readLimitedBody, stopListening } from '../http-server.ts';
 import { buildIso18626 } from '../../protocols/iso18626/build.ts';
 import { confirmationForFailure } from '../../protocols/iso18626/confirmations.ts';
 import { parseIso18626 } from '../../protocols/iso18626/parse.ts';
@@ -51,6 +51,13 @@ export interface PeerMock {
   flows(filter?: { requestingAgencyRequestId?: string }): PeerFlow[];
   /** Resolves when no outgoing message is pending. */
   waitForIdle(): Promise<void>;
+  /**
+   * The peer down: its port refuses connections until `listenAgain`; its flows are kept, and messages it already
+   * planned to send still go out (only its listener is down).
+   */
+  stopListening(): Promise<void>;
+  /** The peer back, on the same port. */
+  listenAgain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -185,10 +192,13 @@ export async function startPeerMock(options: PeerMockOptions): Promise<PeerMock>
     origin,
     flows: (filter) => flows.list(filter),
     waitForIdle: () => pending.idle(),
+    stopListening: () => stopListening(server),
+    listenAgain: () => listenAgain(server, origin),
     close: async () => {
       closed = true;
       abort.abort();
       await new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve(); // stopped listening (an outage) and never back
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });

@@ -12,6 +12,7 @@ import * as m0010 from './0010-request-lists.ts';
 import * as m0011 from './0011-config-revision.ts';
 import * as m0012 from './0012-patron-sign-in.ts';
 import * as m0013 from './0013-notices.ts';
+import * as m0014 from './0014-partner-outages.ts';
 
 /** Migrations listed in code, in order, so they ship inside the build and run the same from tsx and dist. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-config-revision': m0011,
   '0012-patron-sign-in': m0012,
   '0013-notices': m0013,
+  '0014-partner-outages': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -5,6 +5,23 @@ export function DashboardPage({ shell, view }: { shell: Shell; view: DashboardVi
   return (
     <Layout shell={shell}>
       <h1>Dashboard</h1>
+      {view.outages.length ? (
+        <section class="alerts outages" aria-labelledby="outages-heading" role="status">
+          <h2 id="outages-heading">Partners that cannot be reached now</h2>
+          <p>Requests for them are kept and sent again by themselves; nothing needs to be done unless it lasts.</p>
+          <ul>
+            {view.outages.map((outage) => (
+              <li>
+                <strong safe>{outage.who}</strong> <span safe>{outage.what}</span>
+                <br />
+                <small safe>{outage.detail}</small>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : (
+        ''
+      )}
       {view.partnerAlerts.length ? (
         <section class="alerts" aria-labelledby="alerts-heading">
           <h2 id="alerts-heading">Partners that failed when last used</h2>

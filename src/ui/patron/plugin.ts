@@ -49,6 +49,14 @@ export function patronPages(deps: PatronUiDeps): FastifyPluginAsync {
       return payload;
     });
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      if (error instanceof InterlendError && error.code === 'ILL_ERR_DATABASE_UNAVAILABLE') {
+        request.log.warn({ err: error.cause ?? error }, 'patron page: the database did not answer');
+        reply.header('retry-after', '30');
+        const heading = 'Please try again in a few minutes';
+        const message = 'Interlibrary loan is briefly unavailable. Your requests are safe; nothing you placed is lost.';
+        const shell = await patronShell({ ...deps, demo: async () => false }, request, heading);
+        return html(reply, PatronMessagePage({ shell, heading, message }), 503);
+      }
       const known = error instanceof InterlendError ? STATUS[error.code] : undefined;
       const client = !known && (error.statusCode ?? 500) < 500 ? ([error.statusCode!, 'That did not work'] as [number, string]) : undefined;
       const [status, heading] = known ?? client ?? [500, 'Something went wrong'];

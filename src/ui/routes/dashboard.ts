@@ -13,7 +13,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: UiDeps): void {
     requirePermission(request, 'read-requests');
     const counts = await deps.queues.counts(STALE_DAYS, DASHBOARD_STATUSES);
     const lending = await deps.lending.list({ statuses: LENDING_MODEL.needsAttention, limit: 1, offset: 0 });
-    return html(reply, DashboardPage({ shell: await shellFor(deps, request, 'Dashboard', '/ui'), view: dashboardView(counts, lending.total, STALE_DAYS) }));
+    return html(reply, DashboardPage({ shell: await shellFor(deps, request, 'Dashboard', '/ui'), view: dashboardView(counts, lending.total, STALE_DAYS, deps.clock.now()) }));
   });
   app.get('/ui/', async (_request, reply) => reply.redirect('/ui', 301));
 }
