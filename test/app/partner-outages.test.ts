@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type IlliadSimulator, startIlliadSimulator } from '../../src/sim/illiad/index.ts';
+import type { IlliadSimulator } from '../../src/sim/illiad/index.ts';
 import { databaseUnavailable } from '../../src/storage/unavailable.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
-import { EXAMPLE, PATRONS, signIn } from '../ui/helpers.ts';
+import { illiadOnlyApp } from '../support/illiad-only.ts';
+import { signIn } from '../ui/helpers.ts';
 
-const KEY = 'sim-key-0123456789';
 
 const scrape = async (app: TestApp) => {
   const text = (await app.call('GET', '/metrics', { token: null })).body;
@@ -29,13 +29,7 @@ for (const { dialect, skip } of DIALECTS) {
       return created.json().id as string;
     };
     before(async () => {
-      sim = await startIlliadSimulator({ apiKey: KEY, externalUserIdMapping: 'EMailAddress' });
-      app = await createTestApp(dialect, { ILLIAD_URL: sim.url, ILLIAD_API_KEY: KEY, NORTH_PEER_URL: 'http://127.0.0.1:9/', SOUTH_PEER_URL: 'http://127.0.0.1:9/' }, { illiad: true, illiadCallTimeoutMs: 400 });
-      await app.transfer.importYaml(EXAMPLE);
-      await app.transfer.importYaml(PATRONS);
-      // ILLiad's rota only: every request goes straight to ILLiad.
-      assert.equal((await app.call('PATCH', '/api/v1/rota-templates/ILLiad', { body: { status: 'ACTIVE' } })).statusCode, 200);
-      assert.equal((await app.call('PATCH', '/api/v1/rota-templates/PEERS', { body: { status: 'INACTIVE' } })).statusCode, 200);
+      ({ app, sim } = await illiadOnlyApp(dialect));
     });
     after(async () => {
       await app?.close();

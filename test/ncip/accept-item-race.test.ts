@@ -11,13 +11,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Repositories, Storage } from '../../src/app/ports.ts';
-import { type IlliadSimulator, startIlliadSimulator } from '../../src/sim/illiad/index.ts';
+import type { IlliadSimulator } from '../../src/sim/illiad/index.ts';
 import { acceptItem, encodeLatin1 } from '../../src/sim/illiad/ncip-messages.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
-import { EXAMPLE, PATRONS } from '../ui/helpers.ts';
+import { illiadOnlyApp } from '../support/illiad-only.ts';
 
-const KEY = 'sim-key-0123456789';
 const settings = { fromAgencyId: 'CSU_DEMO', toAgencyId: 'CSU_DEMO', applicationProfileType: 'ILLiad', pseudopatron: 'pseudopatron', requestIdPrefix: '', checkOutItemRequestIdPrefix: '' };
 const postgres = DIALECTS.find((d) => d.dialect === 'postgres');
 
@@ -25,12 +24,7 @@ describe('AcceptItem while the export records the same number (PostgreSQL)', { s
   let sim: IlliadSimulator;
   let app: TestApp;
   before(async () => {
-    sim = await startIlliadSimulator({ apiKey: KEY, externalUserIdMapping: 'EMailAddress' });
-    app = await createTestApp('postgres', { ILLIAD_URL: sim.url, ILLIAD_API_KEY: KEY, NORTH_PEER_URL: 'http://127.0.0.1:9/', SOUTH_PEER_URL: 'http://127.0.0.1:9/' }, { illiad: true, illiadCallTimeoutMs: 400 });
-    await app.transfer.importYaml(EXAMPLE);
-    await app.transfer.importYaml(PATRONS);
-    assert.equal((await app.call('PATCH', '/api/v1/rota-templates/ILLiad', { body: { status: 'ACTIVE' } })).statusCode, 200);
-    assert.equal((await app.call('PATCH', '/api/v1/rota-templates/PEERS', { body: { status: 'INACTIVE' } })).statusCode, 200);
+    ({ app, sim } = await illiadOnlyApp('postgres'));
   });
   after(async () => {
     await app?.close();
