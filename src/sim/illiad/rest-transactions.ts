@@ -99,17 +99,14 @@ export function getTransaction(store: IlliadStore, transactionNumber: number): A
 
 /** A user's transactions, `$filter` applied; an unknown user has none (200 `[]`, inferred). */
 export function userRequests(store: IlliadStore, username: string, filter: string | null): Answer {
-  let transactions = store.userRequests(username);
-  if (filter !== null && filter.trim() !== '') {
-    try {
-      const parsed = parseODataFilter(filter, TRANSACTION_FIELDS);
-      transactions = transactions.filter((t) => parsed.test(t as unknown as Record<string, unknown>));
-    } catch (error) {
-      if (error instanceof ODataFilterError) return message(400, `The query specified in the URI is not valid. ${error.message}`);
-      throw error;
-    }
+  if (filter === null || filter.trim() === '') return json(200, store.userRequests(username));
+  try {
+    const parsed = parseODataFilter(filter, TRANSACTION_FIELDS);
+    return json(200, store.userRequests(username, (t) => parsed.test(t as unknown as Record<string, unknown>)));
+  } catch (error) {
+    if (error instanceof ODataFilterError) return message(400, `The query specified in the URI is not valid. ${error.message}`);
+    throw error;
   }
-  return json(200, transactions);
 }
 
 /** `PUT transaction/{n}/route` `{"Status": "<queue>"}` → 200 with the routed transaction. */
